@@ -1,0 +1,32 @@
+"""tensorlab: a Theano-style symbolic tensor library for learning in Jupyter.
+
+>>> import numpy as np
+>>> import tensorlab as tl
+>>> import tensorlab.tensor as T
+>>> x = T.vector("x")
+>>> f = tl.function([x], (x ** 2).sum())
+>>> f(np.array([1.0, 2.0]))
+array(5.)
+"""
+
+from tensorlab import gradient, tensor
+from tensorlab.compile import Function, Mode, SharedVariable, function, shared
+from tensorlab.config import config
+from tensorlab.errors import TensorlabError
+from tensorlab.gradient import grad, verify_grad
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Function",
+    "Mode",
+    "SharedVariable",
+    "TensorlabError",
+    "config",
+    "function",
+    "grad",
+    "gradient",
+    "verify_grad",
+    "shared",
+    "tensor",
+]

@@ -1,0 +1,1 @@
+"""Backends: each turns a rewritten `FunctionGraph` into one callable program."""

@@ -1,0 +1,369 @@
+"""`function`: compile a graph into a Python callable, with shared variables and updates.
+
+>>> import numpy as np
+>>> import tensorlab as tl
+>>> import tensorlab.tensor as T
+>>> x = T.vector("x")
+>>> total = tl.shared(0.0, name="total")
+>>> f = tl.function([x], x.sum(), updates=[(total, total + x.sum())])
+>>> f([1.0, 2.0])
+array(3.)
+>>> f([4.0])
+array(4.)
+>>> total.get_value()
+array(7.)
+"""
+
+from __future__ import annotations
+
+import importlib
+import warnings
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+
+from tensorlab.compile.mode import BACKENDS, Mode, get_mode
+from tensorlab.compile.shared import SharedVariable
+from tensorlab.errors import (
+    GivensError,
+    InputError,
+    UpdateError,
+    describe,
+    error,
+)
+from tensorlab.graph.basic import Constant, Variable
+from tensorlab.graph.fgraph import FunctionGraph
+from tensorlab.graph.source import user_location
+from tensorlab.graph.traversal import clone_graph, graph_inputs
+from tensorlab.tensor.variable import TensorVariable, as_tensor_variable
+
+
+def function(
+    inputs: Sequence[Variable],
+    outputs: Variable | Sequence[Variable] | None = None,
+    updates: Iterable[tuple[SharedVariable, Any]] | dict | None = None,
+    givens: Iterable[tuple[Variable, Any]] | dict | None = None,
+    mode: str | Mode | None = None,
+    allow_input_downcast: bool = False,
+    on_unused_input: str = "raise",
+    name: str | None = None,
+) -> Function:
+    """Compile `outputs` as a function of `inputs`.
+
+    - `updates`: pairs `(shared, expression)`; every expression is computed from the
+      values before the call, and all are written after every output is computed.
+    - `givens`: pairs `(variable, replacement)` substituted in the graph.
+    - `allow_input_downcast`: accept data that narrows to an input's dtype.
+    - `on_unused_input`: `"raise"`, `"warn"` or `"ignore"` for inputs the outputs do not use.
+    """
+    location = user_location()
+    inputs = _check_inputs(inputs)
+    single = outputs is not None and not isinstance(outputs, list | tuple)
+    outputs = [] if outputs is None else [outputs] if single else list(outputs)
+    outputs = [as_tensor_variable(out) for out in outputs]
+    update_pairs = _check_updates(updates)
+    replacements = _check_givens(givens, inputs)
+    update_pairs += _default_updates(outputs, update_pairs, replacements)
+
+    fgraph, shared_vars = _build_graph(inputs, outputs, update_pairs, replacements)
+    used = set(graph_inputs(fgraph.outputs))
+    unused = [x for x, y in zip(inputs, fgraph.inputs, strict=False) if y not in used]
+    if unused and on_unused_input != "ignore":
+        message = error(
+            InputError,
+            f"input{'s' if len(unused) > 1 else ''} {', '.join(map(str, unused))} "
+            f"{'are' if len(unused) > 1 else 'is'} not used by the outputs",
+            at=location,
+            hint="remove it from the inputs, or pass on_unused_input='ignore'",
+        )
+        if on_unused_input == "raise":
+            raise message
+        warnings.warn(str(message), stacklevel=2)
+    if fgraph.free_inputs:
+        missing = fgraph.free_inputs[0]
+        original = next((k for k, v in fgraph.memo.items() if v is missing), missing)
+        raise error(
+            InputError,
+            f"the outputs need {original}, which is not among the function's inputs",
+            expected="every symbolic input the outputs use listed in inputs",
+            got="inputs " + str([str(x) for x in inputs]),
+            at=original,
+            hint=f"add {original} to the inputs, or give it a value with givens",
+        )
+
+    mode = get_mode(mode)
+    program = importlib.import_module(BACKENDS[mode.backend]).link(fgraph)
+    return Function(
+        inputs=inputs,
+        fgraph=fgraph,
+        program=program,
+        n_outputs=len(outputs),
+        single=single,
+        updated=[shared for shared, _ in update_pairs],
+        shared_vars=shared_vars,
+        mode=mode,
+        allow_input_downcast=allow_input_downcast,
+        name=name,
+        location=location,
+    )
+
+
+def _check_inputs(inputs: Any) -> list[TensorVariable]:
+    if isinstance(inputs, Variable) or not isinstance(inputs, list | tuple):
+        raise error(
+            InputError,
+            "function() takes its inputs as a list",
+            got=describe(inputs),
+            hint="write tl.function([x], ...), even for one input",
+        )
+    seen: set = set()
+    for var in inputs:
+        if not isinstance(var, TensorVariable) or isinstance(var, Constant):
+            raise error(InputError, "a function input must be a symbolic tensor", got=describe(var))
+        if isinstance(var, SharedVariable):
+            raise error(
+                InputError,
+                f"shared variable {var} cannot be an input: its value is stored with it",
+                hint="leave it out of the inputs; the function reads its value",
+            )
+        if var.owner is not None:
+            raise error(
+                InputError,
+                f"input {var} is computed by {var.owner.op}; inputs must be declared variables",
+                at=var,
+                hint="pass the computed value through givens, or declare a new variable",
+            )
+        if var in seen:
+            raise error(InputError, f"input {var} is listed twice")
+        seen.add(var)
+    return list(inputs)
+
+
+def _pairs(value: Any, what: str) -> list[tuple]:
+    if value is None:
+        return []
+    items = list(value.items()) if isinstance(value, dict) else list(value)
+    for item in items:
+        if not (isinstance(item, tuple | list) and len(item) == 2):
+            raise error(
+                UpdateError if what == "updates" else GivensError,
+                f"{what} must be (variable, expression) pairs",
+                got=describe(item),
+            )
+    return [tuple(item) for item in items]
+
+
+def _check_updates(updates: Any) -> list[tuple[SharedVariable, TensorVariable]]:
+    checked = []
+    for target, expr in _pairs(updates, "updates"):
+        if not isinstance(target, SharedVariable):
+            raise error(
+                UpdateError,
+                f"updates can only change shared variables; {target} is not one",
+                got=describe(target),
+                at=target,
+                hint="create it with tl.shared(value), or compute it as an output instead",
+            )
+        expr = as_tensor_variable(expr)
+        if expr.dtype != target.dtype or expr.ndim != target.ndim:
+            hint = (
+                f"cast it: ({target}, update.astype('{target.dtype}'))"
+                if expr.ndim == target.ndim
+                else None
+            )
+            raise error(
+                UpdateError,
+                f"the update of {target} has a different type than {target}",
+                expected=target.type.describe(),
+                got=describe(expr),
+                at=expr,
+                hint=hint,
+            )
+        if any(
+            t is not None and e is not None and t != e
+            for t, e in zip(target.type.shape, expr.type.shape, strict=True)
+        ):
+            raise error(
+                UpdateError,
+                f"the update of {target} has a different static shape",
+                expected=target.type.describe(),
+                got=describe(expr),
+                at=expr,
+            )
+        if any(target is seen for seen, _ in checked):
+            raise error(UpdateError, f"{target} is updated twice")
+        checked.append((target, expr))
+    return checked
+
+
+def _check_givens(givens: Any, inputs: list) -> dict[Variable, TensorVariable]:
+    replacements = {}
+    for key, value in _pairs(givens, "givens"):
+        if not isinstance(key, Variable):
+            raise error(GivensError, "a givens key must be a symbolic variable", got=describe(key))
+        if key in inputs:
+            raise error(
+                GivensError,
+                f"{key} is both an input and a givens key",
+                hint="a variable is either passed in or replaced, not both",
+            )
+        value = as_tensor_variable(value)
+        if getattr(key, "dtype", None) != value.dtype or key.ndim != value.ndim:
+            raise error(
+                GivensError,
+                f"the replacement for {key} has a different type",
+                expected=key.type.describe(),
+                got=describe(value),
+                at=value,
+            )
+        replacements[key] = value
+    return replacements
+
+
+def _default_updates(outputs, update_pairs, replacements) -> list[tuple]:
+    """Updates that shared variables ask for themselves (random streams advance their state)."""
+    done = {shared for shared, _ in update_pairs}
+    extra: list[tuple] = []
+    frontier = [*outputs, *(e for _, e in update_pairs), *replacements.values()]
+    while frontier:
+        found = []
+        for var in graph_inputs(frontier):
+            if (
+                isinstance(var, SharedVariable)
+                and var.default_update is not None
+                and var not in done
+            ):
+                done.add(var)
+                found.append((var, var.default_update))
+        extra += found
+        frontier = [e for _, e in found]
+    return extra
+
+
+def _build_graph(inputs, outputs, update_pairs, replacements):
+    """Clone everything into one `FunctionGraph`; shared variables become trailing inputs."""
+    # Replacements are cloned first, so an input they use maps to the same copy as elsewhere.
+    memo = clone_graph(list(replacements.values()))
+    replace = {k: memo[v] for k, v in replacements.items()}
+    replace.update({v: c for v, c in memo.items() if v.owner is None})
+    memo.update(clone_graph([*outputs, *(e for _, e in update_pairs)], replace=replace))
+    for var in inputs:
+        memo.setdefault(var, var.clone())
+    graph_outputs = [memo[x] for x in outputs] + [memo[e] for _, e in update_pairs]
+    shared_vars = [v for v in graph_inputs(graph_outputs) if isinstance(v, SharedVariable)]
+    originals = {memo[v]: v for v in memo if isinstance(v, SharedVariable)}
+    shared_vars = [originals.get(v, v) for v in shared_vars]
+    for shared, _ in update_pairs:  # updated but unread: still an input, for its storage
+        if shared not in shared_vars:
+            shared_vars.append(shared)
+            memo.setdefault(shared, shared.clone())
+    graph_inputs_ = [memo[x] for x in inputs] + [memo[s] for s in shared_vars]
+    fgraph = FunctionGraph(graph_inputs_, graph_outputs, clone=False)
+    fgraph.memo = memo
+    return fgraph, shared_vars
+
+
+class Function:
+    """A compiled graph. Call it with one value per input, positionally or by name.
+
+    `f.fgraph` is the graph it runs, `f.inputs` the user's input variables. Set
+    `f.trust_input = True` to skip argument checks on a hot loop.
+    """
+
+    def __init__(
+        self,
+        inputs,
+        fgraph,
+        program,
+        n_outputs,
+        single,
+        updated,
+        shared_vars,
+        mode,
+        allow_input_downcast,
+        name,
+        location,
+    ) -> None:
+        self.inputs = inputs
+        self.fgraph = fgraph
+        self.program = program
+        self.mode = mode
+        self.name = name
+        self.location = location
+        self.trust_input = False
+        self.n_outputs = n_outputs
+        self._single = single
+        self._names = {x.name: i for i, x in enumerate(inputs) if x.name}
+        self._checks = [(x.type, str(x), allow_input_downcast) for x in inputs]
+        self._shared_storage = [s.storage for s in shared_vars]
+        index = {s: i for i, s in enumerate(shared_vars)}
+        self._update_storage = [shared_vars[index[s]].storage for s in updated]
+        self.shared_variables = shared_vars
+
+    @property
+    def source(self) -> str | None:
+        """The generated program's source, for backends that generate one."""
+        return getattr(self.program, "source", None)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if kwargs:
+            args = self._merge_keywords(args, kwargs)
+        if len(args) != len(self._checks):
+            raise error(
+                InputError,
+                f"{self._label()} takes {len(self._checks)} argument"
+                f"{'s' if len(self._checks) != 1 else ''} "
+                f"({', '.join(name for _, name, _ in self._checks)}), but {len(args)} were given",
+                at=self.location,
+            )
+        if self.trust_input:
+            values = list(args)
+        else:
+            values = [
+                type_.filter(arg, name=name, allow_downcast=downcast)
+                for (type_, name, downcast), arg in zip(self._checks, args, strict=True)
+            ]
+        values += [cell[0] for cell in self._shared_storage]
+        results = self.program(values)
+        outputs = results[: self.n_outputs]
+        # Writes happen only now: a call that raised above changed no shared value.
+        for cell, value in zip(self._update_storage, results[self.n_outputs :], strict=True):
+            cell[0] = value
+        outputs = [_owned(out, values, results) for out in outputs]
+        return outputs[0] if self._single else outputs
+
+    def _merge_keywords(self, args: tuple, kwargs: dict) -> tuple:
+        merged = list(args) + [_MISSING] * (len(self._checks) - len(args))
+        for key, value in kwargs.items():
+            if key not in self._names:
+                raise error(
+                    InputError,
+                    f"{self._label()} has no input named {key!r}",
+                    expected=", ".join(repr(n) for n in self._names),
+                    at=self.location,
+                )
+            merged[self._names[key]] = value
+        missing = [self._checks[i][1] for i, v in enumerate(merged) if v is _MISSING]
+        if missing:
+            raise error(
+                InputError, f"{self._label()} is missing inputs {missing}", at=self.location
+            )
+        return tuple(merged)
+
+    def _label(self) -> str:
+        return f"function {self.name}" if self.name else "this function"
+
+    def __repr__(self) -> str:
+        ins = ", ".join(map(str, self.inputs))
+        return f"<tensorlab.Function {self.name or ''}({ins}) -> {self.n_outputs} output(s), {self.mode.backend}>"
+
+
+_MISSING = object()
+
+
+def _owned(out: np.ndarray, inputs: list, results: list) -> np.ndarray:
+    """`out`, copied if the caller could reach it another way (an input, a shared value)."""
+    if out.base is not None or any(out is x for x in inputs) or sum(out is r for r in results) > 1:
+        return out.copy()
+    return out

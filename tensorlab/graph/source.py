@@ -1,0 +1,65 @@
+"""Where in the user's code a node was built: the first stack frame outside tensorlab."""
+
+from __future__ import annotations
+
+import linecache
+import os
+import sys
+from dataclasses import dataclass
+
+_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+@dataclass(frozen=True)
+class SourceLocation:
+    """A file, a line and the code on it; a notebook cell reads as `cell [3], line 5`."""
+
+    filename: str
+    lineno: int
+    code: str = ""
+    cell: int | None = None  # IPython's execution count when the frame is a cell
+
+    def describe(self) -> str:
+        where = (
+            f"cell [{self.cell}], line {self.lineno}"
+            if self.cell is not None
+            else f"{_short(self.filename)}:{self.lineno}"
+        )
+        return f"{where}: {self.code}" if self.code else where
+
+
+def _short(filename: str) -> str:
+    try:
+        relative = os.path.relpath(filename)
+    except ValueError:  # another drive on Windows
+        return filename
+    return relative if not relative.startswith("..") else filename
+
+
+def _cell_number(filename: str) -> int | None:
+    ipython = sys.modules.get("IPython")
+    if ipython is None:
+        return None
+    shell = ipython.get_ipython()
+    # IPython's compiler remembers which execution count each cell file came from.
+    mapping = getattr(getattr(shell, "compile", None), "_filename_map", None)
+    return mapping.get(filename) if isinstance(mapping, dict) else None
+
+
+def _is_internal(filename: str) -> bool:
+    return filename.startswith(_PACKAGE_DIR) and not filename.startswith(
+        os.path.join(_PACKAGE_DIR, "lessons")
+    )
+
+
+def user_location(skip_internal: bool = True) -> SourceLocation | None:
+    """The innermost frame of the caller's code, skipping tensorlab's own frames."""
+    frame = sys._getframe(1)
+    while frame is not None:
+        filename = frame.f_code.co_filename
+        if not (skip_internal and _is_internal(filename)) and not filename.startswith("<frozen"):
+            lineno = frame.f_lineno
+            code = linecache.getline(filename, lineno, frame.f_globals).strip()
+            return SourceLocation(filename, lineno, code, _cell_number(filename))
+        frame = frame.f_back
+    return None

@@ -1,0 +1,41 @@
+"""Scalar ops: the alphabet of elementwise math (dtype rules, NumPy meaning, one-element source, derivative)."""
+
+from tensorlab.scalar.basic import (
+    ALL_DTYPES,
+    FLOAT_DTYPES,
+    INT_DTYPES,
+    BinaryScalarOp,
+    FloatUnaryScalarOp,
+    ScalarConstant,
+    ScalarOp,
+    ScalarType,
+    ScalarVariable,
+    UnaryScalarOp,
+    as_scalar,
+    check_dtype,
+    is_float,
+    is_integer,
+    upcast,
+    upcast_to_float,
+    weak_dtype,
+)
+
+__all__ = [
+    "ALL_DTYPES",
+    "FLOAT_DTYPES",
+    "INT_DTYPES",
+    "BinaryScalarOp",
+    "FloatUnaryScalarOp",
+    "ScalarConstant",
+    "ScalarOp",
+    "ScalarType",
+    "ScalarVariable",
+    "UnaryScalarOp",
+    "as_scalar",
+    "check_dtype",
+    "is_float",
+    "is_integer",
+    "upcast",
+    "upcast_to_float",
+    "weak_dtype",
+]

@@ -1,0 +1,1 @@
+"""Catalogue cases, one module per area of the op catalogue (see tests/catalogue.py)."""
