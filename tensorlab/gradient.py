@@ -196,6 +196,27 @@ def Lop(f: Variable, wrt: Variable | Sequence[Variable], eval_points: Variable) 
     return grad(None, wrt, known_grads={f: eval_points}, disconnected_inputs="ignore")
 
 
+def Rop(f: Variable, wrt: Variable, eval_point: Variable) -> Variable:
+    """Jacobian-vector product: d f / d wrt times `eval_point` (shaped like `wrt`).
+
+    Built from two reverse passes: the vector-Jacobian product with a stand-in `u` is
+    linear in `u`, so its gradient with respect to `u` is J @ eval_point.
+
+    >>> import tensorlab.tensor as T
+    >>> x, v = T.vector("x"), T.vector("v")
+    >>> Rop(x ** 2, x, v).eval({x: [1.0, 2.0], v: [1.0, 1.0]})
+    array([2., 4.])
+    """
+    from tensorlab.graph.traversal import clone_graph, graph_inputs
+
+    f = as_tensor_variable(f)
+    u = f.type("u")
+    vjp = Lop(f, wrt, u)
+    jvp = grad((vjp * eval_point).sum(), u)
+    # The result does not depend on u's values, only on its shape, which is f's.
+    return clone_graph([jvp], replace={u: f}, keep=graph_inputs([jvp]))[jvp]
+
+
 def jacobian(expression: Variable, wrt: Variable | Sequence[Variable]) -> Any:
     """d expression[i] / d wrt: one row of gradients per element of a vector expression.
 
