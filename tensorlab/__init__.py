@@ -9,7 +9,7 @@
 array(5.)
 """
 
-from tensorlab import gradient, tensor
+from tensorlab import gradient, rewrite, tensor
 from tensorlab.compile import Function, Mode, SharedVariable, function, shared
 from tensorlab.config import config
 from tensorlab.errors import TensorlabError

@@ -18,19 +18,22 @@ from typing import Any
 _CHOICES = {
     "floatX": ("float64", "float32", "float16"),
     "mode": ("python",),  # the backends that exist (see compile/mode.py)
+    "optimizer": ("fast_run", "fast_compile", "none"),
 }
 
 
 class Config:
-    """Settings read when graphs are built (`floatX`) or compiled (`mode`).
+    """Settings read when graphs are built (`floatX`) or compiled (`mode`, `optimizer`).
 
-    Environment variables `TENSORLAB_FLOATX` and `TENSORLAB_MODE` set the start values.
+    Environment variables `TENSORLAB_FLOATX`, `TENSORLAB_MODE` and `TENSORLAB_OPTIMIZER`
+    set the start values.
     """
 
     def __init__(self) -> None:
         self.__dict__["_values"] = {
             "floatX": os.environ.get("TENSORLAB_FLOATX", "float64"),
             "mode": os.environ.get("TENSORLAB_MODE", "python"),
+            "optimizer": os.environ.get("TENSORLAB_OPTIMIZER", "fast_run"),
         }
         for name, value in self._values.items():
             self._check(name, value)

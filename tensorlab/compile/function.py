@@ -36,6 +36,7 @@ from tensorlab.graph.basic import Constant, Variable
 from tensorlab.graph.fgraph import FunctionGraph
 from tensorlab.graph.source import user_location
 from tensorlab.graph.traversal import clone_graph, graph_inputs
+from tensorlab.rewrite import rewrite_graph
 from tensorlab.tensor.variable import TensorVariable, as_tensor_variable
 
 
@@ -93,6 +94,7 @@ def function(
         )
 
     mode = get_mode(mode)
+    history = rewrite_graph(fgraph, mode.optimizer)
     program = importlib.import_module(BACKENDS[mode.backend]).link(fgraph)
     return Function(
         inputs=inputs,
@@ -106,6 +108,8 @@ def function(
         allow_input_downcast=allow_input_downcast,
         name=name,
         location=location,
+        history=history,
+        original_outputs=[*outputs, *(e for _, e in update_pairs)],
     )
 
 
@@ -267,7 +271,9 @@ def _build_graph(inputs, outputs, update_pairs, replacements):
 class Function:
     """A compiled graph. Call it with one value per input, positionally or by name.
 
-    `f.fgraph` is the graph it runs, `f.inputs` the user's input variables. Set
+    `f.fgraph` is the (rewritten) graph it runs, `f.history` the rewrites that fired,
+    `f.original_outputs` the graph as the user wrote it, `f.inputs` the user's input
+    variables. Set
     `f.trust_input = True` to skip argument checks on a hot loop.
     """
 
@@ -284,6 +290,8 @@ class Function:
         allow_input_downcast,
         name,
         location,
+        history,
+        original_outputs,
     ) -> None:
         self.inputs = inputs
         self.fgraph = fgraph
@@ -291,6 +299,8 @@ class Function:
         self.mode = mode
         self.name = name
         self.location = location
+        self.history = history  # the rewrites that made fgraph from the user's graph
+        self.original_outputs = original_outputs  # outputs, then update expressions, as written
         self.trust_input = False
         self.n_outputs = n_outputs
         self._single = single

@@ -1,7 +1,9 @@
-"""`Mode`: which backend links a compiled graph.
+"""`Mode`: how a graph is rewritten (`optimizer`) and which backend links it.
 
 >>> Mode("python")
-Mode(backend='python')
+Mode(backend='python', optimizer='fast_run')
+>>> Mode("python", optimizer="none")
+Mode(backend='python', optimizer='none')
 """
 
 from __future__ import annotations
@@ -17,11 +19,26 @@ BACKENDS = {"python": "tensorlab.backends.python"}
 
 @dataclass(frozen=True)
 class Mode:
-    """How to compile: `backend` is `"python"` (the NumPy reference, node by node)."""
+    """How to compile.
+
+    `backend`: `"python"` (the NumPy reference, node by node).
+    `optimizer`: `"fast_run"` (all rewrites), `"fast_compile"` (merge, constant folding,
+    canonical forms) or `"none"` (run the graph as written).
+    """
 
     backend: str = "python"
+    optimizer: str = "fast_run"
 
     def __post_init__(self) -> None:
+        from tensorlab.rewrite import OPTIMIZERS
+
+        if self.optimizer not in OPTIMIZERS:
+            raise error(
+                BackendError,
+                f"there is no optimizer named {self.optimizer!r}",
+                expected=" or ".join(repr(name) for name in OPTIMIZERS),
+                got=repr(self.optimizer),
+            )
         if self.backend not in BACKENDS:
             raise error(
                 BackendError,
@@ -32,11 +49,15 @@ class Mode:
 
 
 def get_mode(mode: str | Mode | None) -> Mode:
-    """A `Mode` from a name, a `Mode`, or `None` (then `config.mode`)."""
+    """A `Mode` from a backend name, a `Mode`, or `None` (then `config.mode`).
+
+    Theano's mode names `"FAST_RUN"` and `"FAST_COMPILE"` pick the optimizer instead.
+    """
     if isinstance(mode, Mode):
         return mode
-    if mode is None:
-        from tensorlab.config import config
+    from tensorlab.config import config
+    from tensorlab.rewrite import OPTIMIZERS
 
-        mode = config.mode
-    return Mode(backend=mode)
+    if isinstance(mode, str) and mode.lower() in OPTIMIZERS:
+        return Mode(backend=config.mode, optimizer=mode.lower())
+    return Mode(backend=mode or config.mode, optimizer=config.optimizer)

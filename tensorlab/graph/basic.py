@@ -171,6 +171,10 @@ class Op:
 
         raise error(NotDifferentiableError, f"{self} has no gradient")
 
+    def label(self) -> str:
+        """A short name for one-line expressions (`mul` for `Elemwise{mul}`)."""
+        return str(self)
+
     def not_differentiable(self, index: int, reason: str = "") -> NotDifferentiable:
         """Mark input `index` as having no gradient; use in `grad`'s returned list."""
         return NotDifferentiable(self, index, reason)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from tensorlab.errors import ShapeError, TypeMismatchError, error
-from tensorlab.graph.basic import Apply, Variable
-from tensorlab.graph.traversal import clone_graph, graph_inputs, toposort
+from tensorlab.graph.basic import Apply, Constant, Variable
+from tensorlab.graph.traversal import clone_graph, toposort
 
 
 class FunctionGraph:
@@ -14,7 +14,8 @@ class FunctionGraph:
 
     `clients[var]` lists the `(node, input_index)` pairs that read `var`; an output of
     the graph is read by the pseudo-node `"output"`. Rewrites change the graph only
-    through `replace`, which keeps `clients` true.
+    through `replace`, which keeps `clients` true incrementally (rewriting a big graph
+    must not cost a full walk per change).
 
     >>> from tensorlab.tensor import vector
     >>> x = vector("x")
@@ -40,33 +41,73 @@ class FunctionGraph:
             self.memo = {x: x for x in [*inputs, *outputs]}
         self.inputs = list(inputs)
         self.outputs = list(outputs)
-        self.clients: dict[Variable, list[tuple[Apply | str, int]]] = {}
-        self._rebuild()
+        self._input_set = set(self.inputs)
+        self.clients: dict[Variable, list[tuple[Apply | str, int]]] = {x: [] for x in self.inputs}
+        self.apply_nodes: set[Apply] = set()
+        self.free_inputs: list[Variable] = []
+        self._order: list[Apply] | None = None
+        for var in self.outputs:
+            self._import(var)
+        for i, var in enumerate(self.outputs):
+            self.clients[var].append(("output", i))
 
-    def _rebuild(self) -> None:
-        self.clients = {x: [] for x in self.inputs}
-        self._order = toposort(self.outputs, self.inputs)
-        for node in self._order:
-            for i, var in enumerate(node.inputs):
-                self.clients.setdefault(var, []).append((node, i))
+    # -- keeping the clients map ------------------------------------------------------
+    def _import(self, root: Variable) -> None:
+        """Register `root` and every node between it and the known graph (post-order)."""
+        stack = [root]
+        while stack:
+            var = stack[-1]
+            if var in self.clients:
+                stack.pop()
+                continue
+            node = var.owner
+            if node is None:
+                stack.pop()
+                self.clients[var] = []
+                if not isinstance(var, Constant):
+                    self.free_inputs.append(var)  # compile reports these
+                continue
+            missing = [x for x in node.inputs if x not in self.clients]
+            if missing:
+                stack.extend(missing)
+                continue
+            stack.pop()
+            self.apply_nodes.add(node)
             for out in node.outputs:
                 self.clients.setdefault(out, [])
-        for i, var in enumerate(self.outputs):
-            self.clients.setdefault(var, []).append(("output", i))
-        declared = set(self.inputs)
-        # Ownerless variables the outputs need but nobody declared: compile reports them.
-        self.free_inputs = [
-            x
-            for x in graph_inputs(self.outputs, declared)
-            if x not in declared and not _is_constant(x)
-        ]
+            for i, inp in enumerate(node.inputs):
+                self.clients[inp].append((node, i))
+        self._order = None
 
+    def _prune(self, var: Variable) -> None:
+        """Drop the nodes that nobody reads any more, starting from `var`'s owner."""
+        stack = [var]
+        while stack:
+            var = stack.pop()
+            node = var.owner
+            if node is None:
+                if var not in self._input_set and not self.clients.get(var):
+                    self.clients.pop(var, None)  # a constant nobody reads any more
+                continue
+            if node not in self.apply_nodes:
+                continue
+            if any(self.clients.get(out) for out in node.outputs):
+                continue
+            self.apply_nodes.discard(node)
+            for out in node.outputs:
+                self.clients.pop(out, None)
+            for i, inp in enumerate(node.inputs):
+                readers = self.clients.get(inp)
+                if readers is not None:
+                    readers.remove((node, i))
+                    if not readers and inp not in self._input_set:
+                        stack.append(inp)
+
+    # -- public API -------------------------------------------------------------------
     def toposort(self) -> list[Apply]:
         """The apply nodes in an order that computes each after its inputs."""
-        return list(self._order)
-
-    @property
-    def apply_nodes(self) -> list[Apply]:
+        if self._order is None:
+            self._order = toposort(self.outputs, self.inputs)
         return list(self._order)
 
     @property
@@ -75,29 +116,20 @@ class FunctionGraph:
 
     def replace(self, old: Variable, new: Variable, reason: str = "") -> None:
         """Make every reader of `old` read `new` instead."""
-        if old.type != new.type:
-            if getattr(old.type, "ndim", None) != getattr(new.type, "ndim", None) or getattr(
-                old.type, "dtype", None
-            ) != getattr(new.type, "dtype", None):
-                raise error(
-                    TypeMismatchError,
-                    f"replacement of {old} changes its type ({reason or 'no reason given'})",
-                    expected=str(old.type),
-                    got=str(new.type),
-                )
-            if not _shapes_compatible(old.type.shape, new.type.shape):
-                raise error(
-                    ShapeError,
-                    f"replacement of {old} changes its static shape",
-                    expected=str(old.type),
-                    got=str(new.type),
-                )
-        for client, index in self.clients.get(old, []):
+        if old is new:
+            return
+        _check_replacement(old, new, reason)
+        readers = self.clients.get(old, [])
+        self.clients[old] = []
+        self._import(new)  # may read `old` itself, as in x -> f(x): those readers stay
+        for client, index in readers:
             if client == "output":
                 self.outputs[index] = new
             else:
                 client.inputs[index] = new
-        self._rebuild()
+            self.clients[new].append((client, index))
+        self._prune(old)
+        self._order = None
 
     def clone(self) -> FunctionGraph:
         """An independent copy; `memo` of the copy maps this graph's variables to the copy's."""
@@ -107,9 +139,23 @@ class FunctionGraph:
         return f"FunctionGraph({', '.join(map(repr, self.outputs))})"
 
 
-def _is_constant(var: Variable) -> bool:
-    return hasattr(var, "data")
-
-
-def _shapes_compatible(a: tuple, b: tuple) -> bool:
-    return len(a) == len(b) and all(x is None or y is None or x == y for x, y in zip(a, b))
+def _check_replacement(old: Variable, new: Variable, reason: str) -> None:
+    old_t, new_t = old.type, new.type
+    if old_t == new_t:
+        return
+    if getattr(old_t, "ndim", None) != getattr(new_t, "ndim", None) or getattr(
+        old_t, "dtype", None
+    ) != getattr(new_t, "dtype", None):
+        raise error(
+            TypeMismatchError,
+            f"replacement of {old} changes its type ({reason or 'no reason given'})",
+            expected=str(old_t),
+            got=str(new_t),
+        )
+    if not all(a is None or b is None or a == b for a, b in zip(old_t.shape, new_t.shape)):
+        raise error(
+            ShapeError,
+            f"replacement of {old} changes its static shape ({reason or 'no reason given'})",
+            expected=str(old_t),
+            got=str(new_t),
+        )

@@ -96,6 +96,9 @@ class Elemwise(Op):
             for g, x in zip(grads, inputs, strict=True)
         ]
 
+    def label(self) -> str:
+        return str(self.scalar_op)
+
     def __str__(self) -> str:
         return f"Elemwise{{{self.scalar_op}}}"
 

@@ -1,0 +1,1 @@
+"""Stabilize: rewrite expressions that overflow or lose precision into stable forms."""
