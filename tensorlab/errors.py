@@ -38,6 +38,10 @@ class AxisError(TensorlabError, ValueError):
     """An axis outside the input's dimensions."""
 
 
+class IndexingError(TensorlabError, IndexError):
+    """An index outside an axis's length, or an index that does not fit the tensor."""
+
+
 class TypeMismatchError(TensorlabError, TypeError):
     """A value or variable of the wrong dtype or number of dimensions."""
 

@@ -85,7 +85,18 @@ def weak_dtype(value: Any, others: list[str]) -> str:
         from tensorlab.config import config
 
         return config.floatX
-    return np.result_type(*others, value).name
+    dtype = np.result_type(*others, value).name
+    if isinstance(value, int) and not isinstance(value, bool) and np.dtype(dtype).kind in "iu":
+        info = np.iinfo(dtype)
+        if not info.min <= value <= info.max:
+            raise error(
+                TypeMismatchError,
+                f"the Python integer {value} does not fit in {dtype}, the dtype of the tensor beside it",
+                expected=f"{info.min} <= value <= {info.max}",
+                got=str(value),
+                hint=f"cast the tensor first, e.g. x.astype('int64'), or use T.constant({value})",
+            )
+    return dtype
 
 
 def is_python_number(value: Any) -> bool:
@@ -163,9 +174,9 @@ class _ScalarOperators:
 
 
 def _math():
-    from tensorlab.scalar import math
+    import tensorlab.scalar  # every scalar op; imported late because they import this module
 
-    return math
+    return tensorlab.scalar
 
 
 class ScalarVariable(_ScalarOperators, Variable):

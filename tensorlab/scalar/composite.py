@@ -5,7 +5,7 @@ op to earlier values (inputs are values 0..n_inputs-1, step k makes value n_inpu
 or holds a constant; the last step is the output.
 
 >>> from tensorlab.scalar.basic import ScalarType
->>> from tensorlab.scalar import math as sm
+>>> from tensorlab import scalar as sm
 >>> x = ScalarType("float64")("x")
 >>> c = Composite.from_graph([x], sm.exp(-x) + 1.0)
 >>> str(c)

@@ -1,4 +1,5 @@
-"""Arithmetic, comparison and selection scalar ops: the core of elementwise math.
+"""The elementwise math functions: roots, logarithms, exponentials, trigonometry,
+erf, sigmoid and softplus.
 
 Each op states its forward and gradient math; `impl` is the NumPy ufunc, `expr` one
 element of Python source that compiled loops paste in.
@@ -13,172 +14,60 @@ import numpy as np
 from tensorlab.scalar.basic import (
     BinaryScalarOp,
     FloatUnaryScalarOp,
-    ScalarOp,
     UnaryScalarOp,
-    is_float,
-    upcast,
+    upcast_to_float,
 )
 
+__all__ = [
+    "Exp",
+    "Log",
+    "Sigmoid",
+    "Sqr",
+    "Sqrt",
+    "Exp2",
+    "Log2",
+    "Log10",
+    "Log1p",
+    "Expm1",
+    "Sin",
+    "Cos",
+    "Tan",
+    "ArcSin",
+    "ArcCos",
+    "ArcTan",
+    "ArcTan2",
+    "Sinh",
+    "Cosh",
+    "Tanh",
+    "Erf",
+    "Softplus",
+    "exp",
+    "log",
+    "sigmoid",
+    "sqr",
+    "sqrt",
+    "exp2",
+    "log2",
+    "log10",
+    "log1p",
+    "expm1",
+    "sin",
+    "cos",
+    "tan",
+    "arcsin",
+    "arccos",
+    "arctan",
+    "arctan2",
+    "sinh",
+    "cosh",
+    "tanh",
+    "erf",
+    "softplus",
+]
 
-@dataclass(frozen=True)
-class Add(BinaryScalarOp):
-    """Sum.
-
-    forward:   add(x, y) = x + y
-    gradient:  dx = gout,  dy = gout
-    """
-
-    def impl(self, x, y):
-        return np.add(x, y)
-
-    def expr(self, x: str, y: str) -> str:
-        return f"({x} + {y})"
-
-    def grad(self, inputs, outputs, gouts):
-        (gout,) = gouts
-        return [gout, gout]
-
-
-@dataclass(frozen=True)
-class Sub(BinaryScalarOp):
-    """Difference.
-
-    forward:   sub(x, y) = x - y
-    gradient:  dx = gout,  dy = -gout
-    """
-
-    def impl(self, x, y):
-        return np.subtract(x, y)
-
-    def expr(self, x: str, y: str) -> str:
-        return f"({x} - {y})"
-
-    def grad(self, inputs, outputs, gouts):
-        (gout,) = gouts
-        return [gout, -gout]
-
-
-@dataclass(frozen=True)
-class Mul(BinaryScalarOp):
-    """Product.
-
-    forward:   mul(x, y) = x * y
-    gradient:  dx = gout * y,  dy = gout * x
-    """
-
-    def impl(self, x, y):
-        return np.multiply(x, y)
-
-    def expr(self, x: str, y: str) -> str:
-        return f"({x} * {y})"
-
-    def grad(self, inputs, outputs, gouts):
-        (x, y), (gout,) = inputs, gouts
-        return [gout * y, gout * x]
-
-
-@dataclass(frozen=True)
-class TrueDiv(BinaryScalarOp):
-    """Quotient; integers divide to float64, as in NumPy.
-
-    forward:   true_div(x, y) = x / y
-    gradient:  dx = gout / y,  dy = -gout * x / y**2
-    """
-
-    cast_inputs = True
-
-    def output_dtype(self, x: str, y: str) -> str:
-        dtype = upcast(x, y)
-        return dtype if is_float(dtype) else "float64"
-
-    def impl(self, x, y):
-        return np.true_divide(x, y)
-
-    def expr(self, x: str, y: str) -> str:
-        return f"({x} / {y})"
-
-    def grad(self, inputs, outputs, gouts):
-        (_, y), (out,), (gout,) = inputs, outputs, gouts
-        return [gout / y, -gout * out / y]
-
-
-@dataclass(frozen=True)
-class IntDiv(BinaryScalarOp):
-    """Floor division, as Python's `//` and NumPy's `floor_divide`.
-
-    forward:   int_div(x, y) = floor(x / y)
-    gradient:  none (piecewise constant): zero for both inputs
-    """
-
-    def impl(self, x, y):
-        return np.floor_divide(x, y)
-
-    def expr(self, x: str, y: str) -> str:
-        return f"({x} // {y})"
-
-    def grad(self, inputs, outputs, gouts):
-        return [None, None]
-
-
-@dataclass(frozen=True)
-class Mod(BinaryScalarOp):
-    """Remainder with the sign of the divisor, as Python's `%` and NumPy's `mod`.
-
-    forward:   mod(x, y) = x - floor(x / y) * y
-    gradient:  dx = gout,  dy = -gout * floor(x / y)
-    """
-
-    def impl(self, x, y):
-        return np.mod(x, y)
-
-    def expr(self, x: str, y: str) -> str:
-        return f"({x} % {y})"
-
-    def grad(self, inputs, outputs, gouts):
-        (x, y), (gout,) = inputs, gouts
-        return [gout, -gout * int_div(x, y)]
-
-
-@dataclass(frozen=True)
-class Pow(BinaryScalarOp):
-    """Power.
-
-    forward:   pow(x, y) = x ** y
-    gradient:  dx = gout * y * x ** (y - 1),  dy = gout * x ** y * log(x)
-    """
-
-    def impl(self, x, y):
-        return np.power(x, y)
-
-    def expr(self, x: str, y: str) -> str:
-        return f"({x} ** {y})"
-
-    def grad(self, inputs, outputs, gouts):
-        (x, y), (out,), (gout,) = inputs, outputs, gouts
-        gx = gout * y * x ** (y - 1)
-        # log(x) is nan for x <= 0, where x ** y is only defined for integer y: keep the
-        # exponent's gradient finite there (it is zero when x == 0 and y > 0).
-        gy = gout * out * log(switch(x > 0, x, 1))
-        return [gx, gy]
-
-
-@dataclass(frozen=True)
-class Neg(UnaryScalarOp):
-    """Negation.
-
-    forward:   neg(x) = -x
-    gradient:  dx = -gout
-    """
-
-    def impl(self, x):
-        return np.negative(x)
-
-    def expr(self, x: str) -> str:
-        return f"(-{x})"
-
-    def grad(self, inputs, outputs, gouts):
-        (gout,) = gouts
-        return [-gout]
+_LN2 = 0.6931471805599453
+_LN10 = 2.302585092994046
+_TWO_OVER_SQRT_PI = 1.1283791670955126
 
 
 @dataclass(frozen=True)
@@ -240,138 +129,404 @@ class Sigmoid(FloatUnaryScalarOp):
         return [gout * out * (1.0 - out)]  # reuse the forward value, no second exp
 
 
-class Comparison(BinaryScalarOp):
-    """Base of comparisons: boolean output, zero gradient almost everywhere."""
-
-    symbol = ""
-
-    def output_dtype(self, x: str, y: str) -> str:
-        return "bool"
-
-    def expr(self, x: str, y: str) -> str:
-        return f"({x} {self.symbol} {y})"
-
-    def grad(self, inputs, outputs, gouts):
-        return [None, None]
-
-
 @dataclass(frozen=True)
-class Lt(Comparison):
-    """forward: lt(x, y) = x < y;  gradient: zero."""
+class Sqr(UnaryScalarOp):
+    """Square, as NumPy's `square` (integers stay integers).
 
-    symbol = "<"
-
-    def impl(self, x, y):
-        return np.less(x, y)
-
-
-@dataclass(frozen=True)
-class Gt(Comparison):
-    """forward: gt(x, y) = x > y;  gradient: zero."""
-
-    symbol = ">"
-
-    def impl(self, x, y):
-        return np.greater(x, y)
-
-
-@dataclass(frozen=True)
-class Le(Comparison):
-    """forward: le(x, y) = x <= y;  gradient: zero."""
-
-    symbol = "<="
-
-    def impl(self, x, y):
-        return np.less_equal(x, y)
-
-
-@dataclass(frozen=True)
-class Ge(Comparison):
-    """forward: ge(x, y) = x >= y;  gradient: zero."""
-
-    symbol = ">="
-
-    def impl(self, x, y):
-        return np.greater_equal(x, y)
-
-
-@dataclass(frozen=True)
-class Eq(Comparison):
-    """forward: eq(x, y) = x == y;  gradient: zero."""
-
-    symbol = "=="
-
-    def impl(self, x, y):
-        return np.equal(x, y)
-
-
-@dataclass(frozen=True)
-class Neq(Comparison):
-    """forward: neq(x, y) = x != y;  gradient: zero."""
-
-    symbol = "!="
-
-    def impl(self, x, y):
-        return np.not_equal(x, y)
-
-
-@dataclass(frozen=True)
-class Switch(ScalarOp):
-    """Select by a condition, as NumPy's `where`.
-
-    forward:   switch(c, a, b) = a if c else b
-    gradient:  dc = none (zero),  da = gout where c else 0,  db = gout where not c else 0
+    forward:   sqr(x) = x * x
+    gradient:  dx = gout * 2 * x
     """
-
-    nin = 3
-
-    def output_dtype(self, c: str, a: str, b: str) -> str:
-        return upcast(a, b)
-
-    def impl(self, c, a, b):
-        return np.where(c, a, b)
-
-    def expr(self, c: str, a: str, b: str) -> str:
-        return f"({a} if {c} else {b})"
-
-    def grad(self, inputs, outputs, gouts):
-        (c, _, _), (gout,) = inputs, gouts
-        zero = 0.0 if is_float(gout.dtype) else 0
-        return [None, switch(c, gout, zero), switch(c, zero, gout)]
-
-
-@dataclass(frozen=True)
-class Cast(UnaryScalarOp):
-    """Conversion to `dtype` (NumPy's `astype`: floats to ints truncate toward zero).
-
-    forward:   cast(x) = dtype(x)
-    gradient:  dx = cast(gout, x's dtype) when both are floats, none otherwise
-    """
-
-    dtype: str
 
     def output_dtype(self, x: str) -> str:
-        return self.dtype
+        return "int8" if x == "bool" else x  # NumPy squares bools into int8
 
     def impl(self, x):
-        return np.asarray(x).astype(self.dtype)
+        return np.square(x)
 
     def expr(self, x: str) -> str:
-        if self.dtype == "bool":
-            return f"({x} != 0)"
-        return f"np.{self.dtype}({x})"
+        return f"({x} * {x})"
 
     def grad(self, inputs, outputs, gouts):
         (x,), (gout,) = inputs, gouts
-        if is_float(x.dtype) and is_float(self.dtype):
-            return [Cast(x.dtype)(gout)]
-        return [None]
-
-    def __str__(self) -> str:
-        return f"cast{{{self.dtype}}}"
+        return [gout * 2.0 * x]
 
 
-add, sub, mul, true_div, int_div, mod, pow = Add(), Sub(), Mul(), TrueDiv(), IntDiv(), Mod(), Pow()
-neg, exp, log, sigmoid = Neg(), Exp(), Log(), Sigmoid()
-lt, gt, le, ge, eq, neq = Lt(), Gt(), Le(), Ge(), Eq(), Neq()
-switch = Switch()
+@dataclass(frozen=True)
+class Sqrt(FloatUnaryScalarOp):
+    """Square root.
+
+    forward:   sqrt(x) = x ** 0.5   (nan for x < 0)
+    gradient:  dx = gout / (2 * sqrt(x))   (inf at x = 0, as the math says)
+    """
+
+    def impl(self, x):
+        return np.sqrt(x)
+
+    def expr(self, x: str) -> str:
+        return f"math.sqrt({x})"
+
+    def grad(self, inputs, outputs, gouts):
+        (out,), (gout,) = outputs, gouts
+        return [gout * 0.5 / out]
+
+
+@dataclass(frozen=True)
+class Exp2(FloatUnaryScalarOp):
+    """Power of two.
+
+    forward:   exp2(x) = 2 ** x
+    gradient:  dx = gout * 2 ** x * ln 2
+    """
+
+    def impl(self, x):
+        return np.exp2(x)
+
+    def expr(self, x: str) -> str:
+        return f"(2.0 ** {x})"
+
+    def grad(self, inputs, outputs, gouts):
+        (out,), (gout,) = outputs, gouts
+        return [gout * out * _LN2]
+
+
+@dataclass(frozen=True)
+class Log2(FloatUnaryScalarOp):
+    """Logarithm to base 2.
+
+    forward:   log2(x) = ln x / ln 2
+    gradient:  dx = gout / (x * ln 2)
+    """
+
+    def impl(self, x):
+        return np.log2(x)
+
+    def expr(self, x: str) -> str:
+        return f"math.log2({x})"
+
+    def grad(self, inputs, outputs, gouts):
+        (x,), (gout,) = inputs, gouts
+        return [gout / (x * _LN2)]
+
+
+@dataclass(frozen=True)
+class Log10(FloatUnaryScalarOp):
+    """Logarithm to base 10.
+
+    forward:   log10(x) = ln x / ln 10
+    gradient:  dx = gout / (x * ln 10)
+    """
+
+    def impl(self, x):
+        return np.log10(x)
+
+    def expr(self, x: str) -> str:
+        return f"math.log10({x})"
+
+    def grad(self, inputs, outputs, gouts):
+        (x,), (gout,) = inputs, gouts
+        return [gout / (x * _LN10)]
+
+
+@dataclass(frozen=True)
+class Log1p(FloatUnaryScalarOp):
+    """ln(1 + x), accurate for x near 0.
+
+    forward:   log1p(x) = ln(1 + x)
+    gradient:  dx = gout / (1 + x)
+    """
+
+    def impl(self, x):
+        return np.log1p(x)
+
+    def expr(self, x: str) -> str:
+        return f"math.log1p({x})"
+
+    def grad(self, inputs, outputs, gouts):
+        (x,), (gout,) = inputs, gouts
+        return [gout / (x + 1.0)]
+
+
+@dataclass(frozen=True)
+class Expm1(FloatUnaryScalarOp):
+    """exp(x) - 1, accurate for x near 0.
+
+    forward:   expm1(x) = e ** x - 1
+    gradient:  dx = gout * e ** x = gout * (expm1(x) + 1)
+    """
+
+    def impl(self, x):
+        return np.expm1(x)
+
+    def expr(self, x: str) -> str:
+        return f"math.expm1({x})"
+
+    def grad(self, inputs, outputs, gouts):
+        (out,), (gout,) = outputs, gouts
+        return [gout * (out + 1.0)]
+
+
+@dataclass(frozen=True)
+class Sin(FloatUnaryScalarOp):
+    """Sine (x in radians).
+
+    forward:   sin(x)
+    gradient:  dx = gout * cos(x)
+    """
+
+    def impl(self, x):
+        return np.sin(x)
+
+    def expr(self, x: str) -> str:
+        return f"math.sin({x})"
+
+    def grad(self, inputs, outputs, gouts):
+        (x,), (gout,) = inputs, gouts
+        return [gout * cos(x)]
+
+
+@dataclass(frozen=True)
+class Cos(FloatUnaryScalarOp):
+    """Cosine (x in radians).
+
+    forward:   cos(x)
+    gradient:  dx = -gout * sin(x)
+    """
+
+    def impl(self, x):
+        return np.cos(x)
+
+    def expr(self, x: str) -> str:
+        return f"math.cos({x})"
+
+    def grad(self, inputs, outputs, gouts):
+        (x,), (gout,) = inputs, gouts
+        return [-gout * sin(x)]
+
+
+@dataclass(frozen=True)
+class Tan(FloatUnaryScalarOp):
+    """Tangent (x in radians).
+
+    forward:   tan(x) = sin(x) / cos(x)
+    gradient:  dx = gout * (1 + tan(x) ** 2)
+    """
+
+    def impl(self, x):
+        return np.tan(x)
+
+    def expr(self, x: str) -> str:
+        return f"math.tan({x})"
+
+    def grad(self, inputs, outputs, gouts):
+        (out,), (gout,) = outputs, gouts
+        return [gout * (1.0 + out * out)]
+
+
+@dataclass(frozen=True)
+class ArcSin(FloatUnaryScalarOp):
+    """Inverse sine.
+
+    forward:   arcsin(x) = the angle in [-pi/2, pi/2] whose sine is x   (nan for |x| > 1)
+    gradient:  dx = gout / sqrt(1 - x ** 2)
+    """
+
+    name = "arcsin"
+
+    def impl(self, x):
+        return np.arcsin(x)
+
+    def expr(self, x: str) -> str:
+        return f"math.asin({x})"
+
+    def grad(self, inputs, outputs, gouts):
+        (x,), (gout,) = inputs, gouts
+        return [gout / sqrt(1.0 - x * x)]
+
+
+@dataclass(frozen=True)
+class ArcCos(FloatUnaryScalarOp):
+    """Inverse cosine.
+
+    forward:   arccos(x) = the angle in [0, pi] whose cosine is x   (nan for |x| > 1)
+    gradient:  dx = -gout / sqrt(1 - x ** 2)
+    """
+
+    name = "arccos"
+
+    def impl(self, x):
+        return np.arccos(x)
+
+    def expr(self, x: str) -> str:
+        return f"math.acos({x})"
+
+    def grad(self, inputs, outputs, gouts):
+        (x,), (gout,) = inputs, gouts
+        return [-gout / sqrt(1.0 - x * x)]
+
+
+@dataclass(frozen=True)
+class ArcTan(FloatUnaryScalarOp):
+    """Inverse tangent.
+
+    forward:   arctan(x) = the angle in (-pi/2, pi/2) whose tangent is x
+    gradient:  dx = gout / (1 + x ** 2)
+    """
+
+    name = "arctan"
+
+    def impl(self, x):
+        return np.arctan(x)
+
+    def expr(self, x: str) -> str:
+        return f"math.atan({x})"
+
+    def grad(self, inputs, outputs, gouts):
+        (x,), (gout,) = inputs, gouts
+        return [gout / (1.0 + x * x)]
+
+
+@dataclass(frozen=True)
+class ArcTan2(BinaryScalarOp):
+    """The angle of the point (x, y), as NumPy's `arctan2(y, x)`: arctan(y / x) in the right quadrant.
+
+    forward:   arctan2(y, x) in [-pi, pi]
+    gradient:  dy = gout * x / (x ** 2 + y ** 2),  dx = -gout * y / (x ** 2 + y ** 2)
+    """
+
+    name = "arctan2"
+    cast_inputs = True
+
+    def output_dtype(self, y: str, x: str) -> str:
+        return upcast_to_float(y, x)
+
+    def impl(self, y, x):
+        return np.arctan2(y, x)
+
+    def expr(self, y: str, x: str) -> str:
+        return f"math.atan2({y}, {x})"
+
+    def grad(self, inputs, outputs, gouts):
+        (y, x), (gout,) = inputs, gouts
+        scale = gout / (x * x + y * y)
+        return [scale * x, -scale * y]
+
+
+@dataclass(frozen=True)
+class Sinh(FloatUnaryScalarOp):
+    """Hyperbolic sine.
+
+    forward:   sinh(x) = (e ** x - e ** -x) / 2
+    gradient:  dx = gout * cosh(x)
+    """
+
+    def impl(self, x):
+        return np.sinh(x)
+
+    def expr(self, x: str) -> str:
+        return f"math.sinh({x})"
+
+    def grad(self, inputs, outputs, gouts):
+        (x,), (gout,) = inputs, gouts
+        return [gout * cosh(x)]
+
+
+@dataclass(frozen=True)
+class Cosh(FloatUnaryScalarOp):
+    """Hyperbolic cosine.
+
+    forward:   cosh(x) = (e ** x + e ** -x) / 2
+    gradient:  dx = gout * sinh(x)
+    """
+
+    def impl(self, x):
+        return np.cosh(x)
+
+    def expr(self, x: str) -> str:
+        return f"math.cosh({x})"
+
+    def grad(self, inputs, outputs, gouts):
+        (x,), (gout,) = inputs, gouts
+        return [gout * sinh(x)]
+
+
+@dataclass(frozen=True)
+class Tanh(FloatUnaryScalarOp):
+    """Hyperbolic tangent.
+
+    forward:   tanh(x) = (e ** x - e ** -x) / (e ** x + e ** -x)
+    gradient:  dx = gout * (1 - tanh(x) ** 2)
+    """
+
+    def impl(self, x):
+        return np.tanh(x)
+
+    def expr(self, x: str) -> str:
+        return f"math.tanh({x})"
+
+    def grad(self, inputs, outputs, gouts):
+        (out,), (gout,) = outputs, gouts
+        return [gout * (1.0 - out * out)]  # reuse the forward value
+
+
+@dataclass(frozen=True)
+class Erf(FloatUnaryScalarOp):
+    """Error function.
+
+    forward:   erf(x) = 2 / sqrt(pi) * integral from 0 to x of exp(-t ** 2) dt
+    gradient:  dx = gout * 2 / sqrt(pi) * exp(-x ** 2)
+    """
+
+    def impl(self, x):
+        from scipy.special import erf  # NumPy has no erf ufunc
+
+        return erf(x)
+
+    def expr(self, x: str) -> str:
+        return f"math.erf({x})"
+
+    def grad(self, inputs, outputs, gouts):
+        (x,), (gout,) = inputs, gouts
+        return [gout * _TWO_OVER_SQRT_PI * exp(-(x * x))]
+
+
+@dataclass(frozen=True)
+class Softplus(FloatUnaryScalarOp):
+    """Smooth relu, computed without overflow: exp is only taken of -|x|.
+
+    forward:   softplus(x) = log(1 + exp(x)) = max(x, 0) + log1p(exp(-|x|))
+    gradient:  dx = gout * sigmoid(x)
+    """
+
+    def impl(self, x):
+        return np.maximum(x, 0) + np.log1p(np.exp(-np.abs(x)))
+
+    def expr(self, x: str) -> str:
+        return f"({x} + math.log1p(math.exp(-{x})) if {x} > 0 else math.log1p(math.exp({x})))"
+
+    def grad(self, inputs, outputs, gouts):
+        (x,), (gout,) = inputs, gouts
+        return [gout * sigmoid(x)]
+
+
+exp = Exp()
+log = Log()
+sigmoid = Sigmoid()
+sqr = Sqr()
+sqrt = Sqrt()
+exp2 = Exp2()
+log2 = Log2()
+log10 = Log10()
+log1p = Log1p()
+expm1 = Expm1()
+sin = Sin()
+cos = Cos()
+tan = Tan()
+arcsin = ArcSin()
+arccos = ArcCos()
+arctan = ArcTan()
+arctan2 = ArcTan2()
+sinh = Sinh()
+cosh = Cosh()
+tanh = Tanh()
+erf = Erf()
+softplus = Softplus()

@@ -8,12 +8,19 @@ array([0.5])
 """
 
 # Each catalogue module exports its public names through `__all__`; keep this list sorted.
+from tensorlab.tensor import nnet, random
 from tensorlab.tensor.basic import *
+from tensorlab.tensor.creation import *
 from tensorlab.tensor.dimshuffle import DimShuffle, dimshuffle, transpose
 from tensorlab.tensor.elemwise import Elemwise
+from tensorlab.tensor.join import *
+from tensorlab.tensor.linalg import *
 from tensorlab.tensor.math import *
+from tensorlab.tensor.nnet import log_softmax, softmax
 from tensorlab.tensor.reduction import *
-from tensorlab.tensor.shape import broadcast_to, shape, sum_to_shape
+from tensorlab.tensor.reshape import *
+from tensorlab.tensor.shape import *
+from tensorlab.tensor.subtensor import *
 from tensorlab.tensor.type import TensorType
 from tensorlab.tensor.variable import (
     TensorConstant,

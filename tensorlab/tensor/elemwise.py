@@ -10,6 +10,7 @@ import numpy as np
 
 from tensorlab.errors import BroadcastError, describe, error
 from tensorlab.graph.basic import Apply, NotDifferentiable, Op, Variable
+from tensorlab.graph.source import user_location
 from tensorlab.graph.traversal import toposort
 from tensorlab.scalar.basic import ScalarOp, ScalarType, is_float
 from tensorlab.tensor.type import TensorType, shape_text
@@ -34,6 +35,7 @@ def broadcast_static_shapes(op: Any, inputs: list) -> tuple[int | None, ...]:
                 f"{op} cannot broadcast its inputs",
                 expected=f"equal lengths or 1 on axis {axis}",
                 got=", ".join(describe(x) for x in inputs),
+                at=user_location(),
             )
         if known:
             shape.append(known.pop())
@@ -113,7 +115,7 @@ def _fit_gradient(g: Variable, x: Variable, out: Variable, alone: bool) -> Varia
     if not (same_shape and (alone or None not in x.type.shape)):
         g = sum_to_shape(g, x)
     if is_float(x.dtype) and g.dtype != x.dtype:
-        from tensorlab.scalar.math import Cast
+        from tensorlab.scalar.cast import Cast
 
         g = Elemwise(Cast(x.dtype))(g)
     return g

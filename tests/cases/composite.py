@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from tensorlab.scalar import math as sm
+from tensorlab import scalar as sm
 from tensorlab.scalar.basic import ScalarType
 from tensorlab.scalar.composite import Composite
 from tensorlab.tensor.elemwise import Elemwise
-from tests.catalogue import Case
+from tests.cases import Case
 from tests.strategies import FLOATS, broadcastable_arrays
 
 

@@ -6,12 +6,12 @@ import numpy as np
 from hypothesis import strategies as st
 
 import tensorlab.tensor as T
-from tensorlab.scalar import math as sm
+from tensorlab import scalar as sm
 from tensorlab.tensor.dimshuffle import DimShuffle
 from tensorlab.tensor.elemwise import Elemwise
 from tensorlab.tensor.reduction import Sum
 from tensorlab.tensor.shape import BroadcastTo, Shape, SumToShape
-from tests.catalogue import Case
+from tests.cases import Case
 from tests.strategies import FLOATS, INTS, arrays, broadcastable_arrays, shapes
 
 
