@@ -118,7 +118,9 @@ def grad(
     nodes = toposort(roots, constant)
     # Which variables depend on a wrt variable: only their gradients are worth building.
     reaches = set(wrt_list)
+    in_graph = set(roots)  # every variable the cost is computed from
     for node in nodes:
+        in_graph.update(node.inputs)
         if any(x in reaches and x not in constant for x in node.inputs):
             reaches.update(node.outputs)
 
@@ -174,20 +176,25 @@ def grad(
         if not is_float(getattr(var, "dtype", "float64")):
             results.append(_zeros_like(var))  # integers: zero gradient, as Theano did
             continue
-        if var not in reaches or var in constant or not parts:
-            message = error(
-                DisconnectedInputError,
-                f"the cost does not depend on {var}",
-                got=f"grad(cost, {var}) where {var} is not in the cost's graph"
-                + (" (it is listed in consider_constant)" if var in constant else ""),
-                at=location,
-                hint="pass disconnected_inputs='ignore' to get zeros instead",
-            )
-            if disconnected_inputs == "raise":
-                raise message
-            if disconnected_inputs == "warn":
-                warnings.warn(str(message), stacklevel=2)
-            results.append(_zeros_like(var) if return_disconnected == "zero" else None)
+        if var in in_graph and var not in constant:
+            # Connected, but only through ops with a zero gradient (floor, round, a
+            # comparison): the gradient is zero, as in Theano, not an error.
+            results.append(_zeros_like(var))
+            continue
+        # Not in the cost's graph at all, or held constant.
+        message = error(
+            DisconnectedInputError,
+            f"the cost does not depend on {var}",
+            got=f"grad(cost, {var}) where {var} is not in the cost's graph"
+            + (" (it is listed in consider_constant)" if var in constant else ""),
+            at=location,
+            hint="pass disconnected_inputs='ignore' to get zeros instead",
+        )
+        if disconnected_inputs == "raise":
+            raise message
+        if disconnected_inputs == "warn":
+            warnings.warn(str(message), stacklevel=2)
+        results.append(_zeros_like(var) if return_disconnected == "zero" else None)
     return results[0] if single else results
 
 

@@ -202,3 +202,17 @@ def test_verify_grad_reports_the_worst_difference():
     ) as info:
         verify_grad(lambda x: _WrongGrad()(x), [np.array([1.0, 2.0])], rng=0)
     assert "max abs error" in str(info.value) and "worst at index" in str(info.value)
+
+
+def test_a_path_through_zero_gradient_ops_gives_zeros_not_an_error():
+    x = T.vector("x")
+    g = grad(T.floor(x).sum() + (x > 0).sum(), x)
+    np.testing.assert_array_equal(g.eval({x: [0.5, 1.5]}), [0.0, 0.0])
+
+
+def test_rop_is_a_jacobian_vector_product():
+    from tensorlab.gradient import Rop
+
+    x, v = T.vector("x"), T.vector("v")
+    got = Rop(T.exp(x) * x, x, v).eval({x: [1.0, 2.0], v: [1.0, 0.5]})
+    np.testing.assert_allclose(got, np.exp([1.0, 2.0]) * (1 + np.array([1.0, 2.0])) * [1.0, 0.5])

@@ -3,7 +3,7 @@
 >>> from tensorlab.tensor import vector
 >>> x = vector("x")
 >>> expression_text((x + 1) * 2)
-'mul(add(x, 1), 2)'
+'mul(add(x, 1.0), 2.0)'
 """
 
 from __future__ import annotations

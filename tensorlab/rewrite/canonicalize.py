@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from tensorlab import scalar as sm
 from tensorlab.graph.basic import Apply, Constant, Variable
 from tensorlab.graph.fgraph import FunctionGraph
 from tensorlab.rewrite.engine import node_rewriter, rewrites
-from tensorlab.scalar import math as sm
 from tensorlab.tensor.dimshuffle import DimShuffle, dimshuffle
 from tensorlab.tensor.elemwise import Elemwise
 from tensorlab.tensor.shape import BroadcastTo, Shape, SumToShape, static_lengths
@@ -96,6 +96,13 @@ _sub = Elemwise(sm.sub)
 
 
 @rewrites.register("canonicalize", "fast_compile")
+@node_rewriter(sm.Identity, name="remove_identity")
+def remove_identity(fgraph: FunctionGraph, node: Apply):
+    """identity(x) -> x: a copy is a name for the reader, not work for the machine."""
+    return _keep_if_fits(node.inputs[0], node.outputs[0])
+
+
+@rewrites.register("canonicalize", "fast_compile")
 @node_rewriter(sm.Neg, name="neg_neg")
 def neg_neg(fgraph: FunctionGraph, node: Apply):
     (x,) = node.inputs
@@ -163,7 +170,10 @@ def constant_first(fgraph: FunctionGraph, node: Apply):
 @rewrites.register("canonicalize", "fast_compile")
 @node_rewriter(sm.Mul, sm.Add, name="fold_constant_chain")
 def fold_constant_chain(fgraph: FunctionGraph, node: Apply):
-    """c1 * (c2 * x) -> (c1 * c2) * x, and the same for +: constants gather and fold."""
+    """c1 * (c2 * x) -> (c1 * c2) * x, and the same for +: constants gather and fold.
+
+    This reassociates, so a result may differ from the unfolded one in its last bit.
+    """
     c1, inner = node.inputs
     if not (is_size_one_constant(c1) and inner.owner is not None):
         return None

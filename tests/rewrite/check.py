@@ -16,7 +16,7 @@ def rewritten(inputs, outputs, optimizer: str = "fast_run") -> tl.Function:
 
 
 def assert_same_values(
-    inputs, outputs, arrays, optimizer: str = "fast_run", exact: bool = True
+    inputs, outputs, arrays, optimizer: str = "fast_run", exact: bool = True, rtol: float = 1e-12
 ) -> tl.Function:
     """The rewritten function computes what the graph as written computes."""
     f = rewritten(inputs, outputs, optimizer)
@@ -31,7 +31,7 @@ def assert_same_values(
         if exact:
             np.testing.assert_array_equal(a, b)
         else:
-            np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
+            np.testing.assert_allclose(a, b, rtol=rtol, atol=rtol)
     return f
 
 

@@ -23,6 +23,7 @@ def spellings_of_identity(x):
         "x/1": (x / 1, "div_by_one"),
         "x**1": (x**1, "pow_one"),
         "neg(neg(x))": (T.neg(T.neg(x)), "neg_neg"),
+        "identity(x)": (T.identity(x), "remove_identity"),
     }
 
 
@@ -58,10 +59,11 @@ def test_one_minus_has_one_spelling(spelling, values):
 @given(values=x_arrays)
 def test_constant_chains_fold(values):
     x = T.vector("x")
-    f = assert_same_values([x], (x * 2) * 3, [values], optimizer="fast_compile")
+    # Reassociating rounds differently: equal to the last bit or so, not bit for bit.
+    f = assert_same_values([x], (x * 2) * 3, [values], optimizer="fast_compile", exact=False)
     assert "fold_constant_chain" in f.history.rules()
     assert op_names(f) == ["Elemwise{mul}"]
-    g = assert_same_values([x], 1 + (x + 2), [values], optimizer="fast_compile")
+    g = assert_same_values([x], 1 + (x + 2), [values], optimizer="fast_compile", exact=False)
     assert op_names(g) == ["Elemwise{add}"]
 
 
