@@ -19,7 +19,9 @@ from tensorlab.scalar.math import log
 def no_bool(name: str, dtype: str, hint: str) -> str:
     """`dtype`, unless it is bool: NumPy refuses `-` on booleans, and so do we, early."""
     if dtype == "bool":
-        raise error(TypeMismatchError, f"{name} is not defined for booleans", got="bool inputs", hint=hint)
+        raise error(
+            TypeMismatchError, f"{name} is not defined for booleans", got="bool inputs", hint=hint
+        )
     return dtype
 
 
@@ -234,4 +236,3 @@ int_div = IntDiv()
 mod = Mod()
 pow = Pow()
 neg = Neg()
-
