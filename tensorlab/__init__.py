@@ -9,11 +9,12 @@
 array(5.)
 """
 
-from tensorlab import gradient, rewrite, tensor
+from tensorlab import gradient, printing, rewrite, tensor
 from tensorlab.compile import Function, Mode, SharedVariable, function, shared
 from tensorlab.config import config
 from tensorlab.errors import TensorlabError
 from tensorlab.gradient import grad, verify_grad
+from tensorlab.magics import load_ipython_extension
 
 __version__ = "0.1.0"
 
