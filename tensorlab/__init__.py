@@ -10,22 +10,25 @@ array(5.)
 """
 
 from tensorlab import gradient, printing, rewrite, tensor
-from tensorlab.compile import Function, Mode, SharedVariable, function, shared
+from tensorlab.compile import Function, In, Mode, SharedVariable, function, shared
 from tensorlab.config import config
 from tensorlab.errors import TensorlabError
 from tensorlab.gradient import grad, verify_grad
 from tensorlab.magics import load_ipython_extension
+from tensorlab.printing import pprint as pp  # Theano's theano.pp
 
 __version__ = "0.1.0"
 
 __all__ = [
     "Function",
+    "In",
     "Mode",
     "SharedVariable",
     "TensorlabError",
     "config",
     "function",
     "grad",
+    "pp",
     "gradient",
     "verify_grad",
     "shared",

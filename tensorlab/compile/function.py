@@ -19,6 +19,7 @@ from __future__ import annotations
 import importlib
 import warnings
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -49,23 +50,28 @@ def function(
     allow_input_downcast: bool = False,
     on_unused_input: str = "raise",
     name: str | None = None,
+    no_default_updates: bool = False,
 ) -> Function:
     """Compile `outputs` as a function of `inputs`.
 
+    - `inputs`: symbolic variables, or `In(variable, value=...)` for one with a default.
     - `updates`: pairs `(shared, expression)`; every expression is computed from the
       values before the call, and all are written after every output is computed.
     - `givens`: pairs `(variable, replacement)` substituted in the graph.
     - `allow_input_downcast`: accept data that narrows to an input's dtype.
     - `on_unused_input`: `"raise"`, `"warn"` or `"ignore"` for inputs the outputs do not use.
+    - `no_default_updates`: do not apply the updates shared variables ask for themselves
+      (a random stream then draws the same numbers at every call).
     """
     location = user_location()
-    inputs = _check_inputs(inputs)
+    inputs, defaults = _check_inputs(inputs)
     single = outputs is not None and not isinstance(outputs, list | tuple)
     outputs = [] if outputs is None else [outputs] if single else list(outputs)
     outputs = [as_tensor_variable(out) for out in outputs]
     update_pairs = _check_updates(updates)
     replacements = _check_givens(givens, inputs)
-    update_pairs += _default_updates(outputs, update_pairs, replacements)
+    if not no_default_updates:
+        update_pairs += _default_updates(outputs, update_pairs, replacements)
 
     fgraph, shared_vars = _build_graph(inputs, outputs, update_pairs, replacements)
     used = set(graph_inputs(fgraph.outputs))
@@ -110,10 +116,28 @@ def function(
         location=location,
         history=history,
         original_outputs=[*outputs, *(e for _, e in update_pairs)],
+        defaults=defaults,
     )
 
 
-def _check_inputs(inputs: Any) -> list[TensorVariable]:
+@dataclass(frozen=True)
+class In:
+    """An input with a default value, as Theano's `theano.In`.
+
+    >>> import tensorlab as tl
+    >>> import tensorlab.tensor as T
+    >>> x, y = T.scalars("x", "y")
+    >>> f = tl.function([x, tl.In(y, value=1.0)], x + y)
+    >>> f(2.0), f(2.0, 3.0)
+    (array(3.), array(5.))
+    """
+
+    variable: Variable
+    value: Any = None  # None: no default, the argument must be given
+    name: str | None = None
+
+
+def _check_inputs(inputs: Any) -> tuple[list[TensorVariable], list[Any]]:
     if isinstance(inputs, Variable) or not isinstance(inputs, list | tuple):
         raise error(
             InputError,
@@ -121,6 +145,11 @@ def _check_inputs(inputs: Any) -> list[TensorVariable]:
             got=describe(inputs),
             hint="write tl.function([x], ...), even for one input",
         )
+    defaults = [x.value if isinstance(x, In) and x.value is not None else _MISSING for x in inputs]
+    for x in inputs:
+        if isinstance(x, In) and x.name is not None:
+            x.variable.name = x.name
+    inputs = [x.variable if isinstance(x, In) else x for x in inputs]
     seen: set = set()
     for var in inputs:
         if not isinstance(var, TensorVariable) or isinstance(var, Constant):
@@ -141,7 +170,7 @@ def _check_inputs(inputs: Any) -> list[TensorVariable]:
         if var in seen:
             raise error(InputError, f"input {var} is listed twice")
         seen.add(var)
-    return list(inputs)
+    return list(inputs), defaults
 
 
 def _pairs(value: Any, what: str) -> list[tuple]:
@@ -292,6 +321,7 @@ class Function:
         location,
         history,
         original_outputs,
+        defaults,
     ) -> None:
         self.inputs = inputs
         self.fgraph = fgraph
@@ -306,9 +336,11 @@ class Function:
         self._single = single
         self._names = {x.name: i for i, x in enumerate(inputs) if x.name}
         self._checks = [(x.type, str(x), allow_input_downcast) for x in inputs]
+        self._defaults = defaults
         self._shared_storage = [s.storage for s in shared_vars]
         index = {s: i for i, s in enumerate(shared_vars)}
         self._update_storage = [shared_vars[index[s]].storage for s in updated]
+        self.updates = list(updated)  # the shared variables it updates, in output order
         self.shared_variables = shared_vars
 
     @property
@@ -317,7 +349,7 @@ class Function:
         return getattr(self.program, "source", None)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        if kwargs:
+        if kwargs or len(args) < len(self._checks):
             args = self._merge_keywords(args, kwargs)
         if len(args) != len(self._checks):
             raise error(
@@ -344,7 +376,7 @@ class Function:
         return outputs[0] if self._single else outputs
 
     def _merge_keywords(self, args: tuple, kwargs: dict) -> tuple:
-        merged = list(args) + [_MISSING] * (len(self._checks) - len(args))
+        merged = list(args) + self._defaults[len(args) :]
         for key, value in kwargs.items():
             if key not in self._names:
                 raise error(
@@ -357,7 +389,12 @@ class Function:
         missing = [self._checks[i][1] for i, v in enumerate(merged) if v is _MISSING]
         if missing:
             raise error(
-                InputError, f"{self._label()} is missing inputs {missing}", at=self.location
+                InputError,
+                f"{self._label()} takes {len(self._checks)} argument"
+                f"{'s' if len(self._checks) != 1 else ''} "
+                f"({', '.join(name for _, name, _ in self._checks)}), but "
+                f"{', '.join(missing)} {'was' if len(missing) == 1 else 'were'} not given",
+                at=self.location,
             )
         return tuple(merged)
 

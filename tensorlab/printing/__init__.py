@@ -9,6 +9,7 @@ Jupyter display of variables and compiled functions.
 
 from tensorlab.printing.display import mimebundle, register
 from tensorlab.printing.dprint import dprint
+from tensorlab.printing.dprint import dprint as debugprint  # Theano's name
 from tensorlab.printing.graph_view import GraphView, graph_view
 from tensorlab.printing.pprint import pprint
 from tensorlab.printing.render import available_renderers, render, render_svg
@@ -19,6 +20,7 @@ register()
 __all__ = [
     "GraphView",
     "available_renderers",
+    "debugprint",
     "dprint",
     "graph_view",
     "mimebundle",

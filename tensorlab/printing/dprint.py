@@ -36,6 +36,7 @@ def dprint(
     depth: int | None = None,
     print_type: bool = True,
     ids: str = "letters",
+    optimized: bool = True,
 ) -> str | None:
     """Print the graph of `obj` as a tree: Theano's `debugprint`.
 
@@ -48,6 +49,8 @@ def dprint(
     - `depth`: print this many levels below each output (`None`: all of them).
     - `print_type`: end each line with the variable's dtype and static shape.
     - `ids`: `"letters"` (`[id A]`), `"numbers"` (`[id 0]`) or `"none"`.
+    - `optimized`: for a compiled function, `False` prints the graph as written instead
+      of the rewritten one it runs.
 
     >>> import tensorlab.tensor as T
     >>> b = T.scalar("b")
@@ -59,7 +62,7 @@ def dprint(
     """
     if ids not in _ID_STYLES:
         raise ValueError(f"dprint: ids must be one of {_ID_STYLES}, not {ids!r}")
-    text = tree_text(outputs_of(obj), depth=depth, print_type=print_type, ids=ids)
+    text = tree_text(outputs_of(obj, optimized), depth=depth, print_type=print_type, ids=ids)
     if isinstance(file, str):
         if file != "str":
             raise ValueError(f'dprint: file must be a writable file or "str", not {file!r}')

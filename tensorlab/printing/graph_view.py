@@ -87,7 +87,7 @@ def graph_view(
     values: Mapping[Variable, Any] | None = None,
     grads: Mapping[Variable, Any] | None = None,
     highlight: Iterable[Variable | Apply] | None = None,
-    optimized: bool = False,
+    optimized: bool | None = None,
     max_nodes: int = 200,
     legend: bool = True,
     group_lines: bool = False,
@@ -99,9 +99,10 @@ def graph_view(
       written out, bigger ones summarised (shape, mean, norm, min, max).
     - `highlight`: variables and apply nodes to mark (with their edges), e.g. the step a
       stepper is showing.
-    - `optimized`: draw the graph after the compiler's rewrites (`config.optimizer`)
-      instead of the graph as written. A compiled function is always drawn as it runs,
-      its rewritten graph `f.fgraph`.
+    - `optimized`: draw the graph after the compiler's rewrites instead of as written.
+      By default variables are drawn as written and a compiled function as it runs
+      (`f.fgraph`); `optimized=False` draws a function's graph as the user wrote it,
+      `optimized=True` rewrites a copy of the variables' graph (`config.optimizer`).
     - `max_nodes`: draw at most this many variables and ops, those nearest the outputs;
       a note says how many were left out.
     - `legend`: add a small legend of the roles present.
@@ -110,7 +111,7 @@ def graph_view(
     An elementwise loop that the compiler fused (`Elemwise{Composite{...}}`) is drawn as a
     dashed box holding the scalar ops it runs.
     """
-    shown = outputs_of(outputs)
+    shown = outputs_of(outputs, optimized is not False)
     if optimized and shown.title is None:
         shown = _rewritten(shown)
     drawing = _Drawing(shown, values, grads, highlight, max_nodes, group_lines)

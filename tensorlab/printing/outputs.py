@@ -39,16 +39,20 @@ class Shown:
         return self.memo.get(var, var) if isinstance(var, Variable) else var
 
 
-def outputs_of(obj: Any) -> Shown:
+def outputs_of(obj: Any, optimized: bool = True) -> Shown:
     """What to print for `obj`: a variable, a list of variables, a `FunctionGraph`, or a
-    compiled function (the graph it runs, after rewrites: `f.fgraph`)."""
+    compiled function: the graph it runs, after rewrites (`f.fgraph`), or with
+    `optimized=False` the graph as the user wrote it (`f.original_outputs`)."""
     if isinstance(obj, Variable):
         return Shown([obj])
     if isinstance(obj, list | tuple) and obj and all(isinstance(v, Variable) for v in obj):
         return Shown(list(obj))
     fgraph = getattr(obj, "fgraph", None)
     if fgraph is not None:
-        return _function_outputs(obj, fgraph)
+        shown = _function_outputs(obj, fgraph)
+        if not optimized:
+            shown.outputs, shown.memo = list(obj.original_outputs), {}
+        return shown
     if hasattr(obj, "clients") and hasattr(obj, "outputs"):
         return Shown(list(obj.outputs), memo=dict(getattr(obj, "memo", {})))
     raise error(
@@ -72,10 +76,4 @@ def _function_outputs(function: Any, fgraph: Any) -> Shown:
 
 
 def _update_targets(function: Any) -> list[str]:
-    cells = getattr(function, "_update_storage", [])
-    shared = getattr(function, "shared_variables", [])
-    names = []
-    for cell in cells:
-        owner = next((s for s in shared if s.storage is cell), None)
-        names.append(str(owner) if owner is not None else "a shared variable")
-    return names
+    return [str(shared) for shared in getattr(function, "updates", [])]

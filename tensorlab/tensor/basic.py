@@ -124,3 +124,32 @@ for _letter, _dtype in _LETTERS.items():
     for _rank_name, _maker in _RANKS.items():
         globals()[_letter + _rank_name] = _typed(_dtype, _maker)
         __all__.append(_letter + _rank_name)
+
+
+def _plural(maker):
+    def make(*names: str) -> list[TensorVariable]:
+        if len(names) == 1 and isinstance(names[0], int):
+            names = (None,) * names[0]
+        elif len(names) == 1 and "," in names[0]:
+            names = tuple(n.strip() for n in names[0].split(","))
+        return [maker(name) for name in names]
+
+    make.__doc__ = (
+        f"Several symbolic inputs at once (Theano's plural constructors): {maker.__doc__}"
+    )
+    return make
+
+
+# Theano's plural constructors: `x, y = T.dscalars("x", "y")`, `T.matrices("a, b")`.
+for _singular, _plural_name in [
+    ("scalar", "scalars"),
+    ("vector", "vectors"),
+    ("matrix", "matrices"),
+    ("tensor3", "tensor3s"),
+    ("tensor4", "tensor4s"),
+]:
+    for _prefix in ("", *_LETTERS):
+        _name = _prefix + _singular
+        if _name in globals():
+            globals()[_prefix + _plural_name] = _plural(globals()[_name])
+            __all__.append(_prefix + _plural_name)

@@ -58,8 +58,10 @@ def test_float64_array_into_float32_input_needs_downcast_but_python_floats_do_no
 def test_wrong_argument_count_names_the_inputs():
     x, y = T.scalar("x"), T.scalar("y")
     f = tl.function([x, y], x + y)
-    with pytest.raises(InputError, match=r"takes 2 arguments \(x, y\), but 1 were given"):
+    with pytest.raises(InputError, match=r"takes 2 arguments \(x, y\), but y was not given"):
         f(1.0)
+    with pytest.raises(InputError, match=r"takes 2 arguments \(x, y\), but 3 were given"):
+        f(1.0, 2.0, 3.0)
 
 
 def test_wrong_ndim_names_the_input_and_its_kind():

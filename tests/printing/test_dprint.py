@@ -125,3 +125,14 @@ def test_tree_text_stops_after_max_lines():
 def test_something_without_a_graph_is_a_clear_error():
     with pytest.raises(TypeMismatchError, match="there is no graph to print here"):
         dprint(3.0)
+
+
+def test_a_function_prints_as_it_runs_or_as_written():
+    import tensorlab as tl
+
+    x = T.vector("x")
+    f = tl.function([x], (x * 1) * 2)
+    rewritten = dprint(f, file="str", print_type=False)
+    written = dprint(f, file="str", print_type=False, optimized=False)
+    assert rewritten.count("Elemwise") == 1
+    assert written.count("Elemwise{mul}") == 2
