@@ -61,7 +61,9 @@ class Variable:
 
     def clone(self) -> Variable:
         """A new variable of the same type and name, with no owner."""
-        return type(self)(self.type, name=self.name)
+        copy = type(self)(self.type, name=self.name)
+        copy.source = self.source  # declared where the original was
+        return copy
 
     def __repr__(self) -> str:
         if self.name is not None:

@@ -46,10 +46,17 @@ def _cell_number(filename: str) -> int | None:
     return mapping.get(filename) if isinstance(mapping, dict) else None
 
 
+_LESSONS_DIR = os.path.join(_PACKAGE_DIR, "lessons")
+_internal: dict[str, bool] = {}  # by filename: every node creation asks, so remember
+
+
 def _is_internal(filename: str) -> bool:
-    return filename.startswith(_PACKAGE_DIR) and not filename.startswith(
-        os.path.join(_PACKAGE_DIR, "lessons")
-    )
+    known = _internal.get(filename)
+    if known is None:
+        known = _internal[filename] = filename.startswith(_PACKAGE_DIR) and not filename.startswith(
+            _LESSONS_DIR
+        )
+    return known
 
 
 def user_location(skip_internal: bool = True) -> SourceLocation | None:

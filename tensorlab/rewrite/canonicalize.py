@@ -7,6 +7,8 @@ left of products and sums, and chains of constants fold together.
 
 from __future__ import annotations
 
+from weakref import WeakKeyDictionary
+
 import numpy as np
 
 from tensorlab import scalar as sm
@@ -15,6 +17,9 @@ from tensorlab.graph.fgraph import FunctionGraph
 from tensorlab.rewrite.engine import node_rewriter, rewrites
 from tensorlab.tensor.dimshuffle import DimShuffle, dimshuffle
 from tensorlab.tensor.elemwise import Elemwise
+from tensorlab.tensor.math import cast
+from tensorlab.tensor.reduction import Sum, prod
+from tensorlab.tensor.reshape import Reshape
 from tensorlab.tensor.shape import BroadcastTo, Shape, SumToShape, static_lengths
 from tensorlab.tensor.variable import TensorConstant
 
@@ -206,32 +211,58 @@ def dimshuffle_chain(fgraph: FunctionGraph, node: Apply):
     return _keep_if_fits(dimshuffle(source, composed), node.outputs[0])
 
 
-def same_shape(a: Variable, b: Variable, depth: int = 8) -> bool:
-    """True when `a` and `b` are sure to have the same runtime shape.
+# Rewrites keep values, hence shapes, so a root found once stays true for the variable.
+_roots: WeakKeyDictionary = WeakKeyDictionary()
 
-    Known equal static shapes; `a` a broadcast to `b`'s shape; or `a` computed
-    elementwise from inputs of which one has `b`'s shape and the rest cannot widen it.
+
+def _shape_sources(var: Variable) -> list[Variable]:
+    """The variables whose shape decides `var`'s, as far as one node tells."""
+    node = var.owner
+    if node is None:
+        return []
+    if isinstance(node.op, BroadcastTo | SumToShape):
+        source = node.inputs[1].owner
+        if source is not None and isinstance(source.op, Shape):
+            return [source.inputs[0]]
+        return []
+    if isinstance(node.op, Elemwise):
+        return [x for x in node.inputs if not _cannot_widen(x, var)]
+    return []
+
+
+def shape_root(var: Variable) -> Variable:
+    """A variable sure to have `var`'s runtime shape, as far back as that can be traced.
+
+    An elementwise output has the shape of its inputs when they all trace back to the
+    same root (numbers of lower rank cannot widen it); a broadcast or a sum to
+    `shape(u)` has `u`'s shape. Two variables with the same root have the same shape.
+    Iterative, so deep graphs do not exhaust Python's stack.
     """
-    if a is b:
-        return True
+    stack = [var]
+    while stack:
+        current = stack[-1]
+        if current in _roots:
+            stack.pop()
+            continue
+        sources = _shape_sources(current)
+        missing = [x for x in sources if x not in _roots]
+        if missing:
+            stack.extend(missing)
+            continue
+        stack.pop()
+        roots = {id(_roots[x]): _roots[x] for x in sources}
+        (root,) = roots.values() if len(roots) == 1 else (current,)
+        _roots[current] = root if root.ndim == current.ndim else current
+    return _roots[var]
+
+
+def same_shape(a: Variable, b: Variable) -> bool:
+    """True when `a` and `b` are sure to have the same runtime shape."""
     if a.ndim != b.ndim:
         return False
     if None not in a.type.shape and a.type.shape == b.type.shape:
         return True
-    node = a.owner
-    if node is None or depth <= 0:
-        return False
-    if isinstance(node.op, BroadcastTo):
-        source = node.inputs[1].owner
-        return (
-            source is not None
-            and isinstance(source.op, Shape)
-            and same_shape(source.inputs[0], b, depth - 1)
-        )
-    if isinstance(node.op, Elemwise):
-        sized = [x for x in node.inputs if not _cannot_widen(x, a)]
-        return bool(sized) and all(same_shape(x, b, depth - 1) for x in sized)
-    return False
+    return shape_root(a) is shape_root(b)
 
 
 def _cannot_widen(x: Variable, out: Variable) -> bool:
@@ -250,6 +281,16 @@ def sum_to_same_shape(fgraph: FunctionGraph, node: Apply):
     source = shape.owner
     if source is not None and isinstance(source.op, Shape) and same_shape(g, source.inputs[0]):
         return _keep_if_fits(g, node.outputs[0])
+    return None
+
+
+@rewrites.register("canonicalize", "fast_compile")
+@node_rewriter(SumToShape, name="sum_to_scalar")
+def sum_to_scalar(fgraph: FunctionGraph, node: Apply):
+    """Summing down to a 0-d shape is a plain total over every axis."""
+    g, shape = node.inputs
+    if shape.type.shape == (0,):
+        return _keep_if_fits(Sum(tuple(range(g.ndim)))(g), node.outputs[0])
     return None
 
 
@@ -278,4 +319,55 @@ def broadcast_in_elemwise(fgraph: FunctionGraph, node: Apply):
             inputs = list(node.inputs)
             inputs[i] = value
             return _keep_if_fits(node.op(*inputs), node.outputs[0])
+    return None
+
+
+@rewrites.register("canonicalize", "fast_compile")
+@node_rewriter(sm.Switch, name="switch_on_constant")
+def switch_on_constant(fgraph: FunctionGraph, node: Apply):
+    """switch(c, a, b) with c a constant all true (all false) -> a (b), where shapes allow."""
+    condition, a, b = node.inputs
+    if not isinstance(condition, Constant) or condition.ndim > node.outputs[0].ndim:
+        return None
+    if condition.data.all():
+        chosen = a
+    elif not condition.data.any():
+        chosen = b
+    else:
+        return None
+    out = node.outputs[0]
+    if chosen.dtype != out.dtype or not same_shape(chosen, out):
+        return None
+    return _keep_if_fits(chosen, out)
+
+
+@rewrites.register("canonicalize", "fast_compile")
+@node_rewriter(Sum, name="sum_of_broadcast")
+def sum_of_broadcast(fgraph: FunctionGraph, node: Apply):
+    """sum(broadcast_to(c, shape)) over every axis -> c * size, for a number c.
+
+    This is what the gradient of a total leaves behind (`broadcast_to(1.0, shape(x))`);
+    one multiplication replaces a tensor of copies and its sum.
+    """
+    (x,) = node.inputs
+    owner = x.owner
+    if owner is None or not isinstance(owner.op, BroadcastTo) or len(node.op.axis) != x.ndim:
+        return None
+    value, lengths = owner.inputs
+    if value.ndim != 0:
+        return None
+    dtype = node.outputs[0].type.dtype
+    return _keep_if_fits(cast(value, dtype) * cast(prod(lengths), dtype), node.outputs[0])
+
+
+@rewrites.register("canonicalize", "fast_compile")
+@node_rewriter(Reshape, name="reshape_chain")
+def reshape_chain(fgraph: FunctionGraph, node: Apply):
+    """reshape(reshape(x, a), b) -> reshape(x, b), and reshape(x, shape(x)) -> x."""
+    x, lengths = node.inputs
+    source = lengths.owner
+    if source is not None and isinstance(source.op, Shape) and source.inputs[0] is x:
+        return [x]
+    if x.owner is not None and isinstance(x.owner.op, Reshape):
+        return _keep_if_fits(node.op(x.owner.inputs[0], lengths), node.outputs[0])
     return None

@@ -96,3 +96,47 @@ def test_sum_to_a_known_equal_shape_vanishes():
     g = T.grad((a * b).sum(), a)
     f = rewritten([a, b], g)
     assert not any("SumToShape" in name for name in op_names(f))
+
+
+def test_the_sum_of_a_broadcast_number_is_a_product():
+    x = T.matrix("x")
+    s = T.scalar("s")
+    total = T.broadcast_to(s, x.shape).sum()
+    f = assert_same_values([x, s], total, [np.ones((3, 4)), np.array(0.5)], exact=False)
+    assert "sum_of_broadcast" in f.history.rules()
+    assert not any(name.startswith(("Sum", "BroadcastTo")) for name in op_names(f))
+
+
+@given(values=arrays("float64", (2, 6)))
+def test_reshape_chains_collapse(values):
+    m = T.matrix("m")
+    f = assert_same_values([m], m.reshape((3, 4)).reshape((4, 3)), [values])
+    assert op_names(f).count("Reshape{ndim=2}") == 1
+    g = assert_same_values([m], m.reshape(m.shape), [values])
+    assert "Reshape{ndim=2}" not in op_names(g)
+
+
+def test_a_logistic_regression_step_optimizes_to_the_expected_nodes():
+    import tensorlab as tl
+
+    X, t = T.matrix("X"), T.vector("t")
+    w = tl.shared(np.zeros(5), name="w")
+    b = tl.shared(0.0, name="b")
+    p = T.nnet.sigmoid(T.dot(X, w) + b)
+    loss = T.nnet.binary_crossentropy(p, t).mean()
+    gw, gb = T.grad(loss, [w, b])
+    step = tl.function([X, t], loss, updates=[(w, w - 0.1 * gw), (b, b - 0.1 * gb)])
+    names = op_names(step)
+    # Two products with X (forward and gradient); the count for the mean read off a
+    # shape once; the gradient's elementwise work fused into one loop; the bias gradient
+    # a plain sum. Sums back to a shape remain only where t might broadcast at run time.
+    assert names.count("Dot") == 2 and names.count("Prod{axis=(0,)}") == 1
+    assert sum("Composite" in name for name in names) >= 3
+    assert "Sum{axis=(0,)}" in names and not any(name.startswith("DimShuffle{x") for name in names)
+    assert len(names) == 33, "\n".join(names)  # lower it when fusion learns multiple outputs
+    rng = np.random.default_rng(0)
+    data, target = rng.normal(size=(8, 5)), (rng.random(8) > 0.5).astype(float)
+    first = step(data, target)
+    for _ in range(50):
+        last = step(data, target)
+    assert last < first
