@@ -544,18 +544,11 @@ def _write_grad(op: Any, take_class: type, inputs: list, gouts: list) -> list:
     return [gx, gy, *[None] * len(index)]
 
 
-@dataclass(frozen=True)
-class IncSubtensor(_Indexing, Op):
-    """`x` with `y` added to `x[index]` (written over it if `set_instead_of_inc`), basic index.
+class _Write(_Indexing):
+    """What set/inc share, basic or advanced: `x`, the value `y`, then the index inputs."""
 
-    forward:   out = copy of x;  out[index] += y   (or out[index] = y);  y broadcasts
-    gradient:  dx = gout (set: gout with gout[index] zeroed);  dy = gout[index] summed to y's
-               shape;  index inputs: none (zero)
-    """
-
-    index: tuple
-    set_instead_of_inc: bool = False
-    advanced: ClassVar[bool] = False
+    read_op: ClassVar[type]
+    names: ClassVar[tuple[str, str]]  # (inc, set)
 
     def make_node(self, x, y, *index_inputs) -> Apply:
         x = as_tensor_variable(x)
@@ -568,15 +561,30 @@ class IncSubtensor(_Indexing, Op):
         return _write(self, node, x, y, values)
 
     def grad(self, inputs, outputs, gouts):
-        return _write_grad(self, Subtensor, inputs, gouts)
+        return _write_grad(self, self.read_op, inputs, gouts)
 
     def __str__(self) -> str:
-        name = "SetSubtensor" if self.set_instead_of_inc else "IncSubtensor"
-        return f"{name}{{{index_text(self.index)}}}"
+        return f"{self.names[self.set_instead_of_inc]}{{{index_text(self.index)}}}"
 
 
 @dataclass(frozen=True)
-class AdvancedIncSubtensor(_Indexing, Op):
+class IncSubtensor(_Write, Op):
+    """`x` with `y` added to `x[index]` (written over it if `set_instead_of_inc`), basic index.
+
+    forward:   out = copy of x;  out[index] += y   (or out[index] = y);  y broadcasts
+    gradient:  dx = gout (set: gout with gout[index] zeroed);  dy = gout[index] summed to y's
+               shape;  index inputs: none (zero)
+    """
+
+    index: tuple
+    set_instead_of_inc: bool = False
+    advanced: ClassVar[bool] = False
+    read_op: ClassVar[type] = Subtensor
+    names: ClassVar[tuple[str, str]] = ("IncSubtensor", "SetSubtensor")
+
+
+@dataclass(frozen=True)
+class AdvancedIncSubtensor(_Write, Op):
     """`x` with `y` added to (or written over) `x[index]` for an advanced index.
 
     forward:   out = copy of x;  np.add.at(out, index, y)  (repeated indices add up)
@@ -588,23 +596,8 @@ class AdvancedIncSubtensor(_Indexing, Op):
     index: tuple
     set_instead_of_inc: bool = False
     advanced: ClassVar[bool] = True
-
-    def make_node(self, x, y, *index_inputs) -> Apply:
-        x = as_tensor_variable(x)
-        (y,) = as_tensor_like([x, y])[1:]
-        inputs = self._index_inputs(x, index_inputs)
-        _check_value(self, x, y, indexed_shape(self, x, inputs))
-        return Apply(self, [x, y, *inputs], [x.type()])
-
-    def perform(self, node: Apply, x: np.ndarray, y: np.ndarray, *values) -> np.ndarray:
-        return _write(self, node, x, y, values)
-
-    def grad(self, inputs, outputs, gouts):
-        return _write_grad(self, AdvancedSubtensor, inputs, gouts)
-
-    def __str__(self) -> str:
-        name = "AdvancedSetSubtensor" if self.set_instead_of_inc else "AdvancedIncSubtensor"
-        return f"{name}{{{index_text(self.index)}}}"
+    read_op: ClassVar[type] = AdvancedSubtensor
+    names: ClassVar[tuple[str, str]] = ("AdvancedIncSubtensor", "AdvancedSetSubtensor")
 
 
 def getitem(x, index) -> Variable:
