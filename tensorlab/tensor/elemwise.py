@@ -69,26 +69,28 @@ class Elemwise(Op):
         return Apply(self, inputs, [TensorType(dtype, shape)()])
 
     def perform(self, node: Apply, *inputs: np.ndarray) -> np.ndarray:
-        try:
-            shape = np.broadcast_shapes(*(x.shape for x in inputs))
-        except ValueError as err:
-            raise error(
-                BroadcastError,
-                f"{self} cannot broadcast its inputs",
-                expected="equal lengths or 1 on each axis (aligned from the right)",
-                got=", ".join(
-                    f"{var}: {x.dtype} {shape_text(x.shape)}"
-                    for var, x in zip(node.inputs, inputs, strict=True)
-                ),
-                at=node,
-            ) from err
-        dtype = node.outputs[0].type.dtype
+        dtype = node.outputs[0].type.numpy_dtype
         if self.scalar_op.cast_inputs:
             inputs = tuple(np.asarray(x, dtype=dtype) for x in inputs)
-        with np.errstate(all="ignore"):  # nan and inf are values here, as in compiled loops
-            out = self.scalar_op.impl(*inputs)
-        out = np.asarray(out, dtype=dtype)
-        return out if out.shape == shape else np.broadcast_to(out, shape).copy()
+        try:
+            with np.errstate(all="ignore"):  # nan and inf are values here, as in compiled loops
+                out = self.scalar_op.impl(*inputs)
+        except ValueError as err:
+            try:
+                np.broadcast_shapes(*(x.shape for x in inputs))
+            except ValueError:
+                raise error(
+                    BroadcastError,
+                    f"{self} cannot broadcast its inputs",
+                    expected="equal lengths or 1 on each axis (aligned from the right)",
+                    got=", ".join(
+                        f"{var}: {x.dtype} {shape_text(x.shape)}"
+                        for var, x in zip(node.inputs, inputs, strict=True)
+                    ),
+                    at=node,
+                ) from err
+            raise
+        return np.asarray(out, dtype=dtype)
 
     def grad(self, inputs, outputs, gouts):
         grads = lift_scalar_graph(self.scalar_op.grad, inputs, outputs, gouts)

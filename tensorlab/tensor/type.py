@@ -40,6 +40,11 @@ class TensorType(Type):
         if any(n is not None and n < 0 for n in shape):
             raise error(ShapeError, "a static shape cannot have negative lengths", got=str(shape))
         object.__setattr__(self, "shape", shape)
+        # Not fields: what every call of a compiled function checks, computed once.
+        object.__setattr__(self, "numpy_dtype", np.dtype(self.dtype))
+        object.__setattr__(
+            self, "static_axes", tuple((a, n) for a, n in enumerate(shape) if n is not None)
+        )
 
     @property
     def ndim(self) -> int:
@@ -80,7 +85,7 @@ class TensorType(Type):
                 expected=self.describe(),
                 got=describe(value),
             ) from err
-        if array.dtype.name != self.dtype:
+        if array.dtype != self.numpy_dtype:
             rule = "safe" if is_array else "same_kind"
             if not (allow_downcast or np.can_cast(array.dtype, self.dtype, rule)):
                 raise error(
@@ -99,8 +104,9 @@ class TensorType(Type):
                 expected=self.describe(),
                 got=f"{name}: {array.dtype.name} {shape_text(array.shape)}",
             )
-        self.check_shape(array.shape, name)
-        return np.asarray(array)
+        if self.static_axes and any(array.shape[a] != n for a, n in self.static_axes):
+            self.check_shape(array.shape, name)
+        return array if is_array and array.ndim else np.asarray(array)
 
     def check_shape(self, shape: tuple[int, ...], name: str = "value", at: Any = None) -> None:
         """Raise `ShapeError` if a runtime `shape` contradicts the static one."""

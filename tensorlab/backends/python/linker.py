@@ -44,7 +44,7 @@ def _check_output(node: Apply, var, value) -> None:
     type_ = var.type
     if (
         not isinstance(value, np.ndarray)
-        or value.dtype.name != type_.dtype
+        or value.dtype != type_.numpy_dtype
         or value.ndim != type_.ndim
     ):
         raise error(
@@ -54,7 +54,7 @@ def _check_output(node: Apply, var, value) -> None:
             got=f"{type(value).__name__} {getattr(value, 'dtype', '')} {np.shape(value)}",
             at=node,
         )
-    if any(s is not None and s != n for s, n in zip(type_.shape, value.shape, strict=True)):
+    if type_.static_axes and any(value.shape[a] != n for a, n in type_.static_axes):
         raise error(
             ShapeError,
             f"{node.op} computed {var} with shape {shape_text(value.shape)}, "
