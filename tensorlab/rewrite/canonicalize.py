@@ -1,5 +1,8 @@
 """Canonicalize: the algebra a learner expects to see simplified, and one spelling for each form.
 
+`x / x` is deliberately not simplified: it is 1 only where x is finite and non-zero,
+which a graph cannot promise about its inputs (constants are folded exactly instead).
+
 Canonical forms come first so that later rules (stabilize) see one spelling:
 `-s + 1`, `1 + (-1) * s` and `1 - s` all become `sub(1, s)`; constants move to the
 left of products and sums, and chains of constants fold together.

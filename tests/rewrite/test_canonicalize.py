@@ -140,3 +140,15 @@ def test_a_logistic_regression_step_optimizes_to_the_expected_nodes():
     for _ in range(50):
         last = step(data, target)
     assert last < first
+
+
+def test_x_over_x_is_left_alone_because_x_may_be_zero_or_infinite():
+    # x / x is 1 only where x is finite and non-zero; at run time x may be neither, and
+    # then the graph must give NumPy's nan. Constants are folded to their exact value.
+    x = T.vector("x")
+    f = rewritten([x], x / x)
+    with np.errstate(all="ignore"):
+        out = f(np.array([2.0, 0.0, np.inf]))
+    np.testing.assert_array_equal(out, [1.0, np.nan, np.nan])
+    c = T.constant(np.array([2.0, 4.0]))
+    assert op_names(rewritten([], c / c)) == []
