@@ -15,6 +15,8 @@ They run after canonicalize, so each pattern meets one spelling: `1 - s`, `-s + 
 
 from __future__ import annotations
 
+import numpy as np
+
 from tensorlab import scalar as sm
 from tensorlab.graph.basic import Apply
 from tensorlab.graph.fgraph import FunctionGraph
@@ -31,7 +33,6 @@ from tensorlab.tensor.nnet import (
     softmax_logits,
 )
 from tensorlab.tensor.reduction import Max, Sum, keep_dims
-from tensorlab.tensor.reduction import max as max_
 from tensorlab.tensor.shape import shape
 
 
@@ -148,7 +149,7 @@ def logsumexp(fgraph: FunctionGraph, node: Apply):
         return None
     (x,) = inner
     axis = summed.op.axis
-    m = max_(x, axis=axis)
+    m = Max(axis, initial=-np.inf)(x)  # -inf for an empty slice, whose logsumexp is -inf
     # An all -inf slice has m = -inf, and x - m would be nan: shift by 0 there instead.
     m = tm.switch(tm.isinf(m), 0.0, m)
     shifted = tm.exp(x - keep_dims(m, x.ndim, axis))

@@ -51,6 +51,15 @@ __all__ = [
 ]
 
 
+def _shift(x: np.ndarray, axis: tuple[int, ...]) -> np.ndarray:
+    """The max along `axis` (kept), -inf for an empty slice: an empty softmax is empty."""
+    return (
+        x.max(axis=axis, keepdims=True, initial=-np.inf)
+        if x.size == 0
+        else x.max(axis=axis, keepdims=True)
+    )
+
+
 @dataclass(frozen=True)
 class Softmax(Op):
     """Normalised exponentials along `axis`: each slice becomes a probability distribution.
@@ -68,7 +77,7 @@ class Softmax(Op):
 
     def perform(self, node: Apply, x: np.ndarray) -> np.ndarray:
         x = x.astype(node.outputs[0].type.dtype, copy=False)
-        e = np.exp(x - x.max(axis=self.axis, keepdims=True))
+        e = np.exp(x - _shift(x, self.axis))
         return np.asarray(e / e.sum(axis=self.axis, keepdims=True))
 
     def grad(self, inputs, outputs, gouts):
@@ -93,7 +102,7 @@ class LogSoftmax(Op):
 
     def perform(self, node: Apply, x: np.ndarray) -> np.ndarray:
         x = x.astype(node.outputs[0].type.dtype, copy=False)
-        shifted = x - x.max(axis=self.axis, keepdims=True)
+        shifted = x - _shift(x, self.axis)
         return np.asarray(shifted - np.log(np.exp(shifted).sum(axis=self.axis, keepdims=True)))
 
     def grad(self, inputs, outputs, gouts):

@@ -338,7 +338,7 @@ class RandomBinomial(Op):
         new_state, words = philox_words(state, 2 * self.n * count)
         u = words_to_uniform(words, "float64").reshape(*shape_, self.n)
         successes = (u < p[..., None]).sum(axis=-1)
-        return new_state, successes.astype(self.dtype)
+        return new_state, np.asarray(successes, dtype=self.dtype)  # a 0-d array, not a scalar
 
     def grad(self, inputs, outputs, gouts):
         reason = "binomial samples are counts: a step function of p"

@@ -207,13 +207,20 @@ class Extremum(Reduction):
     def make_node(self, x) -> Apply:
         node = super().make_node(x)
         x = node.inputs[0]
-        _check_not_empty(self, x.type.shape, self.axis, describe(x), user_location())
+        if self.initial is None:
+            _check_not_empty(self, x.type.shape, self.axis, describe(x), user_location())
         return node
 
     def perform(self, node: Apply, x: np.ndarray) -> np.ndarray:
+        if self.initial is not None:  # NumPy's `initial`: the value of an empty slice
+            return np.asarray(self.numpy_function(x, axis=self.axis, initial=self.initial))
         got = f"{node.inputs[0]}: {x.dtype} {shape_text(x.shape)}"
         _check_not_empty(self, x.shape, self.axis, got, node)
         return np.asarray(self.numpy_function(x, axis=self.axis))
+
+    def __str__(self) -> str:
+        extra = "" if self.initial is None else f", initial={self.initial}"
+        return f"{type(self).__name__}{{axis={self.axis}{extra}}}"
 
     def grad(self, inputs, outputs, gouts):
         (x,), (out,), (gout,) = inputs, outputs, gouts
@@ -235,6 +242,7 @@ class Max(Extremum):
     """
 
     axis: tuple[int, ...]  # sorted, non-negative
+    initial: float | None = None  # an empty slice's value; None: an empty slice is an error
 
     numpy_function = staticmethod(np.max)
 
@@ -249,6 +257,7 @@ class Min(Extremum):
     """
 
     axis: tuple[int, ...]  # sorted, non-negative
+    initial: float | None = None  # an empty slice's value; None: an empty slice is an error
 
     numpy_function = staticmethod(np.min)
 

@@ -183,4 +183,9 @@ def flatten(x, ndim: int = 1) -> Variable:
         n if n is not None else shape(x)[axis] for axis, n in enumerate(x.type.shape[: ndim - 1])
     )
     rest = x.type.shape[ndim - 1 :]
-    return reshape(x, (*lead, -1 if None in rest else math.prod(rest)))
+    if None not in rest:
+        return reshape(x, (*lead, math.prod(rest)))
+    # The product of the lengths, not -1: -1 cannot be inferred when a kept length is 0.
+    from tensorlab.tensor.reduction import prod
+
+    return reshape(x, (*lead, prod(shape(x)[ndim - 1 :])))

@@ -35,6 +35,10 @@ class _TensorMethods:
 
     type: TensorType
 
+    # NumPy values on the left of an operator (`np.float32(0.1) * g`) hand over to the
+    # variable's reflected operator instead of trying to convert it to an array.
+    __array_ufunc__ = None
+
     # -- what a NumPy user reads off an array ------------------------------------
     @property
     def dtype(self) -> str:
