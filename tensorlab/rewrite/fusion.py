@@ -77,6 +77,7 @@ def fuse(fgraph: FunctionGraph, history: History) -> bool:
             continue
         old = node.outputs[0]
         new = fuse_group(group, node)
+        new.name = old.name  # the fused loop computes what the user named
         history.add("fusion", old, new)
         fgraph.replace(old, new, reason="fusion")
         changed = True
