@@ -77,8 +77,8 @@ def fuse(fgraph: FunctionGraph, history: History) -> bool:
             continue
         old = node.outputs[0]
         new = fuse_group(group, node)
-        new.name = old.name  # the fused loop computes what the user named
         history.add("fusion", old, new)
+        new.name = old.name  # the fused loop computes what the user named
         fgraph.replace(old, new, reason="fusion")
         changed = True
     return changed
