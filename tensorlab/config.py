@@ -17,7 +17,7 @@ from typing import Any
 
 _CHOICES = {
     "floatX": ("float64", "float32", "float16"),
-    "mode": ("python",),  # the backends that exist (see compile/mode.py)
+    "mode": ("python", "numba"),  # the backends that exist (see compile/mode.py)
     "optimizer": ("fast_run", "fast_compile", "none"),
 }
 

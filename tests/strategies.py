@@ -360,3 +360,31 @@ def joinable_shapes(draw, n: int, axis: int | None = None, max_dims: int = 3) ->
     axis = draw(st.integers(0, len(base) - 1)) if axis is None else axis % len(base)
     lengths = draw(st.lists(st.integers(0, 3), min_size=n, max_size=n))
     return tuple(tuple(base[:axis] + [k] + base[axis + 1 :]) for k in lengths), axis
+
+
+def whole_range_vectors(dtype: str, max_size: int = 64) -> st.SearchStrategy[np.ndarray]:
+    """1-d float arrays over the dtype's whole range (+-inf, nan, +-0 and subnormals too),
+    mixed with values in [-800, 800], where exp and its kin turn from 0 to inf.
+    """
+    width = 32 if dtype == "float32" else 64
+    anything = st.floats(width=width)
+    moderate = st.floats(-800.0, 800.0, width=width)
+    return hnp.arrays(dtype, st.integers(1, max_size), elements=st.one_of(anything, moderate))
+
+
+def edge_arrays(
+    dtype: str, shape: tuple, low: float = -3.0, high: float = 3.0
+) -> st.SearchStrategy[np.ndarray]:
+    """Arrays of elements in [low, high], about one in eight an edge value of the dtype:
+    an int type's least and greatest values; nan, +-inf, -0.0, the least subnormal."""
+    if np.dtype(dtype).kind in "iu":
+        info = np.iinfo(dtype)
+        usual = st.integers(max(int(low), int(info.min)), min(int(high), int(info.max)))
+        edges = st.sampled_from([int(info.min), int(info.min) + 1, int(info.max)])
+    else:
+        width = 32 if dtype == "float32" else 64
+        usual = st.floats(low, high, width=width, allow_nan=False, allow_infinity=False)
+        tiny = float(np.finfo(dtype).smallest_subnormal)
+        edges = st.sampled_from([np.nan, np.inf, -np.inf, -0.0, tiny])
+    elements = st.integers(0, 7).flatmap(lambda k: edges if k == 7 else usual)
+    return hnp.arrays(dtype, shape, elements=elements)

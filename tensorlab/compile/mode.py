@@ -14,14 +14,15 @@ from tensorlab.errors import BackendError, error
 
 # Backend name -> module with `link(fgraph) -> program`; each issue that adds a backend
 # adds its line here.
-BACKENDS = {"python": "tensorlab.backends.python"}
+BACKENDS = {"python": "tensorlab.backends.python", "numba": "tensorlab.backends.numba"}
 
 
 @dataclass(frozen=True)
 class Mode:
     """How to compile.
 
-    `backend`: `"python"` (the NumPy reference, node by node).
+    `backend`: `"python"` (the NumPy reference, node by node) or `"numba"` (one generated
+    program per graph, compiled for the CPU by Numba).
     `optimizer`: `"fast_run"` (all rewrites), `"fast_compile"` (merge, constant folding,
     canonical forms) or `"none"` (run the graph as written).
     """

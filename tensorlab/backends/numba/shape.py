@@ -1,0 +1,118 @@
+"""Shape ops: reading a shape, repeating to a shape, summing back to one, checking one,
+and the views (`DimShuffle`, `Reshape`) that move no data when Numba can avoid it."""
+
+from __future__ import annotations
+
+from tensorlab.backends.numba.module import ModuleWriter, emit, tuple_text
+from tensorlab.backends.numba.reduction import lengths_of
+from tensorlab.graph.basic import Apply
+from tensorlab.tensor.dimshuffle import DimShuffle
+from tensorlab.tensor.reshape import Reshape
+from tensorlab.tensor.shape import BroadcastTo, Shape, SpecifyShape, SumToShape
+
+__all__ = []
+
+
+@emit.register(Shape)
+def emit_shape(op: Shape, node: Apply, mod: ModuleWriter) -> None:
+    (x,), (out,) = node.inputs, mod.names(node.outputs)
+    mod.line(f"{out} = np.empty(({x.ndim},), dtype=np.int64)")
+    for axis in range(x.ndim):
+        mod.line(f"{out}[{axis}] = {mod.length(x, axis)}")
+
+
+def _targets(mod: ModuleWriter, shape_vector, ndim: int, first: int = 0) -> list[str]:
+    """Write `n{first}`, ... = the entries of an int64 shape vector read at run time."""
+    lengths = [f"n{first + k}" for k in range(ndim)]
+    vector = mod.name(shape_vector)
+    for k, n in enumerate(lengths):
+        mod.line(f"{n} = {vector}[{k}]")
+    return lengths
+
+
+@emit.register(BroadcastTo)
+def emit_broadcast_to(op: BroadcastTo, node: Apply, mod: ModuleWriter) -> None:
+    (x, shape), (out_var,) = node.inputs, node.outputs
+    lengths = _targets(mod, shape, out_var.ndim)
+    # NumPy's view checks the lengths; the copy is the op's value (views are read-only)
+    view = f"np.broadcast_to({mod.name(x)}, {tuple_text(lengths)})"
+    mod.line(f"{mod.name(out_var)} = {view}.copy()")
+
+
+@emit.register(SumToShape)
+def emit_sum_to_shape(op: SumToShape, node: Apply, mod: ModuleWriter) -> None:
+    (g, shape), (out_var,) = node.inputs, node.outputs
+    out = mod.name(out_var)
+    lengths = lengths_of(mod, g)
+    extra = g.ndim - out_var.ndim  # leading axes summed away
+    vector = mod.name(shape)
+    targets = [mod.fresh(f"m{k}") for k in range(out_var.ndim)]
+    flags = [mod.fresh(f"{mod.name(g)}_s{k}") for k in range(out_var.ndim)]
+    for k, target in enumerate(targets):
+        mod.line(f"{target} = {vector}[{k}]")
+    if targets:
+        mod.check(
+            " or ".join(
+                f"({target} != {lengths[extra + k]} and {target} != 1)"
+                for k, target in enumerate(targets)
+            ),
+            "shape",
+        )
+    for target, flag in zip(targets, flags, strict=True):
+        mod.line(f"{flag} = 0 if {target} == 1 else 1")  # a target length of 1 sums the axis
+    mod.line(f"{out} = np.zeros({tuple_text(targets)}, dtype={mod.dtype(out_var)})")
+    with mod.loops(lengths) as loop:
+        index = [f"{loop[extra + k]} * {flag}" for k, flag in enumerate(flags)]
+        mod.line(f"{out}[{', '.join(index) if index else '()'}] += {mod.element(g, loop)}")
+
+
+@emit.register(SpecifyShape)
+def emit_specify_shape(op: SpecifyShape, node: Apply, mod: ModuleWriter) -> None:
+    (x,), (out,) = node.inputs, mod.names(node.outputs)
+    checks = [
+        f"{mod.length(x, a)} != {want}"
+        for a, want in enumerate(op.shape)
+        if want is not None and x.type.shape[a] != want
+    ]
+    if checks:
+        mod.check(" or ".join(checks), "shape")
+    mod.line(f"{out} = {mod.name(x)}")
+
+
+@emit.register(DimShuffle)
+def emit_dimshuffle(op: DimShuffle, node: Apply, mod: ModuleWriter) -> None:
+    (x_var,), (out_var,) = node.inputs, node.outputs
+    x, out = mod.name(x_var), mod.name(out_var)
+    unknown = [a for a in op.dropped if x_var.type.shape[a] != 1]
+    if unknown:
+        mod.check(" or ".join(f"{mod.length(x_var, a)} != 1" for a in unknown), "shape")
+    if out_var.ndim == 0 or x_var.ndim == 0:  # no view of a scalar: a new array
+        ones = tuple_text(["1"] * out_var.ndim)
+        value = mod.element(x_var, ["0"] * x_var.ndim)
+        mod.line(f"{out} = np.full({ones}, {value}, dtype={mod.dtype(out_var)})")
+        return
+    view = x
+    if op.dropped:
+        view = f"{view}[{', '.join('0' if a in op.dropped else ':' for a in range(x_var.ndim))}]"
+    kept = [a for a in op.order if a != "x"]
+    permutation = [sorted(kept).index(a) for a in kept]
+    if permutation != sorted(permutation):
+        view = f"np.transpose({view}, {tuple_text([str(p) for p in permutation])})"
+    if "x" in op.order:
+        view = f"{view}[{', '.join('None' if a == 'x' else ':' for a in op.order)}]"
+    mod.line(f"{out} = {view}")
+
+
+@emit.register(Reshape)
+def emit_reshape(op: Reshape, node: Apply, mod: ModuleWriter) -> None:
+    (x, shape), (out_var,) = node.inputs, node.outputs
+    out, vector = mod.name(out_var), mod.name(shape)
+    # Numba reshapes only contiguous arrays: a view is copied first, as NumPy would
+    contiguous = f"np.ascontiguousarray({mod.name(x)})"
+    if op.ndim == 0:  # Numba's reshape to () gives a number, not a 0-d array
+        mod.check(f"{mod.name(x)}.size != 1", "shape")
+        value = f"{contiguous}.reshape((1,))[0]"
+        mod.line(f"{out} = np.full((), {value}, dtype={mod.dtype(out_var)})")
+        return
+    lengths = tuple_text([f"{vector}[{k}]" for k in range(op.ndim)])
+    mod.line(f"{out} = {contiguous}.reshape({lengths})")
