@@ -148,11 +148,19 @@ def zero_minus(fgraph: FunctionGraph, node: Apply):
 def add_neg_to_sub(fgraph: FunctionGraph, node: Apply):
     """a + neg(b) -> a - b, and neg(b) + a -> a - b."""
     a, b = node.inputs
-    if isinstance(scalar_op(b), sm.Neg):
+    if _exact_negation(b, node):
         return _keep_if_fits(_sub(a, b.owner.inputs[0]), node.outputs[0])
-    if isinstance(scalar_op(a), sm.Neg):
+    if _exact_negation(a, node):
         return _keep_if_fits(_sub(b, a.owner.inputs[0]), node.outputs[0])
     return None
+
+
+def _exact_negation(var: Variable, node: Apply) -> bool:
+    """`var` is neg(b) computed in the result's dtype (or in floats), so moving the minus
+    sign into the sum changes nothing: in a narrower int, neg(-128) wraps to -128."""
+    if not isinstance(scalar_op(var), sm.Neg):
+        return False
+    return var.dtype == node.outputs[0].dtype or sm.is_float(var.dtype)
 
 
 @rewrites.register("canonicalize", "fast_compile")
@@ -160,7 +168,7 @@ def add_neg_to_sub(fgraph: FunctionGraph, node: Apply):
 def sub_neg_to_add(fgraph: FunctionGraph, node: Apply):
     """a - neg(b) -> a + b."""
     a, b = node.inputs
-    if isinstance(scalar_op(b), sm.Neg):
+    if _exact_negation(b, node):
         return _keep_if_fits(Elemwise(sm.add)(a, b.owner.inputs[0]), node.outputs[0])
     return None
 
