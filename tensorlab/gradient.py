@@ -122,7 +122,8 @@ def grad(
     for node in nodes:
         in_graph.update(node.inputs)
         if any(x in reaches and x not in constant for x in node.inputs):
-            reaches.update(node.outputs)
+            # No gradient flows through an integer or boolean value (isnan(x), x > 0).
+            reaches.update(out for out in node.outputs if is_float(out.dtype))
 
     contributions = {var: list(parts) for var, parts in seeds.items()}
     for node in reversed(nodes):

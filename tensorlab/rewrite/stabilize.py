@@ -29,11 +29,10 @@ from tensorlab.tensor.nnet import (
     LogSoftmax,
     Softmax,
     log_softmax,
-    one_hot,
+    pick_last,
     softmax_logits,
 )
 from tensorlab.tensor.reduction import Max, Sum, keep_dims
-from tensorlab.tensor.shape import shape
 
 
 def _inner(var, op_class):
@@ -164,5 +163,5 @@ def crossentropy_softmax(fgraph: FunctionGraph, node: Apply):
     z = softmax_logits(p)
     if z is None:
         return None
-    loss = -Sum((z.ndim - 1,))(one_hot(y, shape(z)[-1], z.dtype) * log_softmax(z))
+    loss = -Sum((z.ndim - 1,))(pick_last(log_softmax(z), y))
     return _keep_if_fits(loss, node.outputs[0])

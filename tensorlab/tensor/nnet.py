@@ -280,6 +280,14 @@ def one_hot(labels, n_classes, dtype: str | None = None) -> Variable:
     return cast(hits, dtype or config.floatX)
 
 
+def pick_last(values: Variable, labels: Variable) -> Variable:
+    """`values` where the last axis equals each row's label, 0 elsewhere: summed over that
+    axis, each row's labelled entry. A switch, not a product with a one-hot, so an entry of
+    -inf elsewhere in the row does not make 0 * -inf = nan."""
+    hits = eq(expand_dims(as_tensor_variable(labels), -1), arange(shape(values)[-1]))
+    return switch(hits, values, 0.0)
+
+
 def softmax_logits(p: Variable) -> Variable | None:
     """`z` when `p` is `softmax(z)` over its last axis, else None."""
     owner = p.owner
@@ -309,7 +317,7 @@ def categorical_crossentropy(coding_dist, true_dist) -> Variable:
     if t.ndim == p.ndim - 1 and is_integer(t.dtype):
         if logits is None:
             return crossentropy_categorical_1hot(p, t)
-        return -sum(one_hot(t, shape(p)[-1], p.dtype) * log_softmax(logits), axis=-1)
+        return -sum(pick_last(log_softmax(logits), t), axis=-1)
     raise error(
         TypeMismatchError,
         "categorical_crossentropy needs targets shaped like the predictions, "
