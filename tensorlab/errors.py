@@ -90,6 +90,13 @@ def describe(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+def values_text(variables: Any, values: Any) -> str:
+    """`x: float64 (3,), y: float64 (4,)`: the runtime values an op was given, by input."""
+    return ", ".join(
+        f"{var}: {describe(value)}" for var, value in zip(variables, values, strict=True)
+    )
+
+
 def _shape_text(shape: tuple) -> str:
     return "(" + ", ".join(str(n) for n in shape) + ("," if len(shape) == 1 else "") + ")"
 

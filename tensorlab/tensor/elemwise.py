@@ -8,12 +8,12 @@ from typing import Any
 
 import numpy as np
 
-from tensorlab.errors import BroadcastError, describe, error
+from tensorlab.errors import BroadcastError, describe, error, values_text
 from tensorlab.graph.basic import Apply, NotDifferentiable, Op, Variable
 from tensorlab.graph.source import user_location
 from tensorlab.graph.traversal import toposort
 from tensorlab.scalar.basic import ScalarOp, ScalarType, is_float
-from tensorlab.tensor.type import TensorType, shape_text
+from tensorlab.tensor.type import TensorType
 from tensorlab.tensor.variable import as_tensor_like
 
 
@@ -83,10 +83,7 @@ class Elemwise(Op):
                     BroadcastError,
                     f"{self} cannot broadcast its inputs",
                     expected="equal lengths or 1 on each axis (aligned from the right)",
-                    got=", ".join(
-                        f"{var}: {x.dtype} {shape_text(x.shape)}"
-                        for var, x in zip(node.inputs, inputs, strict=True)
-                    ),
+                    got=values_text(node.inputs, inputs),
                     at=node,
                 ) from err
             raise

@@ -18,12 +18,13 @@ from tensorlab.errors import (
     TypeMismatchError,
     describe,
     error,
+    values_text,
 )
 from tensorlab.graph.basic import Apply, Op, Variable
 from tensorlab.graph.source import user_location
 from tensorlab.scalar.basic import is_float, upcast
 from tensorlab.tensor.shape import join_axes, shape, static_int, static_lengths
-from tensorlab.tensor.type import TensorType, shape_text
+from tensorlab.tensor.type import TensorType
 from tensorlab.tensor.variable import as_tensor_variable
 
 __all__ = [
@@ -88,10 +89,7 @@ class Stack(Op):
             raise error(
                 ShapeError,
                 f"{self} needs tensors of one shape",
-                got=", ".join(
-                    f"{var}: {a.dtype} {shape_text(a.shape)}"
-                    for var, a in zip(node.inputs, arrays, strict=True)
-                ),
+                got=values_text(node.inputs, arrays),
                 at=node,
             ) from err
         return np.asarray(out, dtype=node.outputs[0].type.dtype)
@@ -160,10 +158,7 @@ class Join(Op):
             raise error(
                 ShapeError,
                 f"{self} needs equal lengths on every axis but {self.axis}",
-                got=", ".join(
-                    f"{var}: {a.dtype} {shape_text(a.shape)}"
-                    for var, a in zip(node.inputs, arrays, strict=True)
-                ),
+                got=values_text(node.inputs, arrays),
                 at=node,
             ) from err
         return np.asarray(out, dtype=node.outputs[0].type.dtype)

@@ -6,7 +6,14 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from tensorlab.errors import RuntimeOpError, ShapeError, TensorlabError, TypeMismatchError, error
+from tensorlab.errors import (
+    RuntimeOpError,
+    ShapeError,
+    TensorlabError,
+    TypeMismatchError,
+    error,
+    values_text,
+)
 from tensorlab.graph.basic import Apply, Constant
 from tensorlab.graph.fgraph import FunctionGraph
 from tensorlab.tensor.type import shape_text
@@ -26,10 +33,7 @@ def run_node(node: Apply, values: Sequence[np.ndarray]) -> list[np.ndarray]:
         raise error(
             RuntimeOpError,
             f"{node.op} failed: {err}",
-            got=", ".join(
-                f"{var}: {getattr(v, 'dtype', type(v).__name__)} {shape_text(np.shape(v))}"
-                for var, v in zip(node.inputs, values, strict=True)
-            ),
+            got=values_text(node.inputs, values),
             at=node,
         ) from err
     results = list(result) if len(node.outputs) > 1 else [result]
