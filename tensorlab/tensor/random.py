@@ -223,8 +223,23 @@ def _weights_check(op: Op, node: Apply, p: np.ndarray, name: Variable) -> None:
         )
 
 
+class _FloatDraw(Op):
+    """What uniform and normal draws share: inputs (state, size), outputs (state, sample)."""
+
+    def __post_init__(self) -> None:
+        _float_field(self)
+
+    def make_node(self, state, size) -> Apply:
+        state, size = _state_input(self, state), _size_input(self, size)
+        outputs = [_STATE_TYPE(), TensorType(self.dtype, static_lengths(size))()]
+        return Apply(self, [state, size], outputs)
+
+    def grad(self, inputs, outputs, gouts):
+        return [None, None]
+
+
 @dataclass(frozen=True)
-class RandomUniform(Op):
+class RandomUniform(_FloatDraw, Op):
     """Uniform floats in [0, 1) drawn from a Philox state (see the module's recipe).
 
     forward:   new_state, u = state advanced, words_to_uniform(philox words, dtype)
@@ -234,26 +249,15 @@ class RandomUniform(Op):
 
     dtype: str
 
-    def __post_init__(self) -> None:
-        _float_field(self)
-
-    def make_node(self, state, size) -> Apply:
-        state, size = _state_input(self, state), _size_input(self, size)
-        outputs = [_STATE_TYPE(), TensorType(self.dtype, static_lengths(size))()]
-        return Apply(self, [state, size], outputs)
-
     def perform(self, node: Apply, state: np.ndarray, size: np.ndarray) -> tuple:
         shape_ = _sample_shape(self, node, state, size)
         count = math.prod(shape_)
         new_state, words = philox_words(state, count * (2 if self.dtype == "float64" else 1))
         return new_state, words_to_uniform(words, self.dtype).reshape(shape_)
 
-    def grad(self, inputs, outputs, gouts):
-        return [None, None]
-
 
 @dataclass(frozen=True)
-class RandomNormal(Op):
+class RandomNormal(_FloatDraw, Op):
     """Standard normal floats drawn from a Philox state by Box-Muller (see the recipe).
 
     forward:   z[2j], z[2j+1] = r cos(2 pi u2), r sin(2 pi u2),  r = sqrt(-2 log(1 - u1))
@@ -262,14 +266,6 @@ class RandomNormal(Op):
     """
 
     dtype: str
-
-    def __post_init__(self) -> None:
-        _float_field(self)
-
-    def make_node(self, state, size) -> Apply:
-        state, size = _state_input(self, state), _size_input(self, size)
-        outputs = [_STATE_TYPE(), TensorType(self.dtype, static_lengths(size))()]
-        return Apply(self, [state, size], outputs)
 
     def perform(self, node: Apply, state: np.ndarray, size: np.ndarray) -> tuple:
         shape_ = _sample_shape(self, node, state, size)
@@ -280,9 +276,6 @@ class RandomNormal(Op):
         t = 6.283185307179586 * u[1::2]
         z = np.stack([r * np.cos(t), r * np.sin(t)], axis=-1).reshape(-1)[:count]
         return new_state, z.astype(self.dtype).reshape(shape_)
-
-    def grad(self, inputs, outputs, gouts):
-        return [None, None]
 
 
 @dataclass(frozen=True)
