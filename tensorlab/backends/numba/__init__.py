@@ -5,7 +5,17 @@ Each op's code comes from an emitter registered by op class in the `emit` table;
 with an op that has none raises `BackendError` when compiled, naming the node.
 """
 
-from tensorlab.backends.numba import elemwise, join, linalg, nnet, reduction, shape
+from tensorlab.backends.numba import (
+    creation,
+    elemwise,
+    join,
+    linalg,
+    nnet,
+    random,
+    reduction,
+    shape,
+    subtensor,
+)
 from tensorlab.backends.numba.linker import NumbaProgram, cache_dir, link
 from tensorlab.backends.numba.module import ModuleWriter, emit, has_emitter
 

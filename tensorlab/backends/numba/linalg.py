@@ -1,7 +1,9 @@
-"""Products: `Dot` and `MatMul`. Float matrices and vectors go to BLAS through Numba's
-`np.dot` (SciPy's BLAS); integers and booleans, which BLAS does not multiply, use loops
-that wrap around as NumPy's integer products do. Batched `MatMul` loops over the batch
-axes (broadcast as elementwise inputs are) around one product per batch element."""
+"""Products: `Dot`, `MatMul` and `TensorDot`. Float matrices and vectors go to BLAS through
+Numba's `np.dot` (SciPy's BLAS); integers and booleans, which BLAS does not multiply, use
+loops that wrap around as NumPy's integer products do. Batched `MatMul` loops over the
+batch axes (broadcast as elementwise inputs are) around one product per batch element.
+`TensorDot` of floats is one matrix product, as in `np.tensordot`: each input's axes are
+put in order (free then summed for a, summed then free for b) and flattened to a matrix."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from tensorlab.backends.numba.elemwise import Broadcast
 from tensorlab.backends.numba.module import ModuleWriter, emit, tuple_text
 from tensorlab.graph.basic import Apply, Variable
 from tensorlab.scalar.basic import is_float
-from tensorlab.tensor.linalg import Dot, MatMul
+from tensorlab.tensor.linalg import Dot, MatMul, TensorDot
 
 __all__ = []
 
@@ -105,3 +107,82 @@ def _batch_item(batch: Broadcast, x: Variable, loop: list[str]) -> str:
     """One batch element of an input: the input itself when it has no batch axes."""
     index = batch.index(x, loop)
     return f"{batch.source(x)}[{', '.join(index)}]" if index else batch.source(x)
+
+
+@emit.register(TensorDot)
+def emit_tensordot(op: TensorDot, node: Apply, mod: ModuleWriter) -> None:
+    """Floats: one BLAS product of the inputs flattened to matrices. For
+    `tensordot(a, b, axes=([1], [0]))` of a 3-d tensor and a matrix:
+
+        a_mat = np.ascontiguousarray(np.transpose(a, (0, 2, 1))).reshape((a.shape[0] *
+                a.shape[2], a.shape[1]))
+        b_mat = np.ascontiguousarray(b).reshape((b.shape[0], b.shape[1]))
+        t_tensor_dot = np.dot(a_mat, b_mat).reshape((a.shape[0], a.shape[2], b.shape[1]))
+
+    Integers and booleans: loops over the output's axes and the summed ones,
+    `out[i0, i1, i2] += a[i0, i3, i1] * b[i3, i2]`.
+    """
+    (a, b), (out_var,) = node.inputs, node.outputs
+    out, dtype = mod.name(out_var), out_var.type.dtype
+    checks = [
+        f"{mod.length(a, i)} != {mod.length(b, j)}"
+        for i, j in op.pairs
+        if None in (a.type.shape[i], b.type.shape[j])
+    ]
+    if checks:
+        mod.check(" or ".join(checks), "shape")
+    free_a, free_b = op.free(a.ndim, op.axes_a), op.free(b.ndim, op.axes_b)
+    lengths = [mod.length(a, i) for i in free_a] + [mod.length(b, j) for j in free_b]
+    if not is_float(dtype):
+        _tensordot_loops(op, node, mod, lengths)
+        return
+    a_mat = _as_matrix(mod, a, _converted(mod, a, dtype), free_a, list(op.axes_a), dtype)
+    b_mat = _as_matrix(mod, b, _converted(mod, b, dtype), list(op.axes_b), free_b, dtype)
+    product = f"np.dot({a_mat}, {b_mat})"
+    if out_var.ndim == 0:  # Numba's reshape to () gives a number, not a 0-d array
+        mod.line(f"{out} = np.full((), {product}[0, 0], dtype={mod.dtype(out_var)})")
+    else:
+        mod.line(f"{out} = {product}.reshape({tuple_text(lengths)})")
+
+
+def _as_matrix(
+    mod: ModuleWriter, x: Variable, source: str, rows: list[int], columns: list[int], dtype: str
+) -> str:
+    """Write `x` with axes `rows` flattened into its rows and `columns` into its columns: a
+    contiguous copy, which BLAS reads fastest and Numba can reshape."""
+    matrix = mod.fresh(f"{mod.name(x)}_mat")
+    shape = tuple_text(
+        [" * ".join(mod.length(x, a) for a in axes) or "1" for axes in (rows, columns)]
+    )
+    if x.ndim == 0:
+        mod.line(f"{matrix} = np.full((1, 1), {source}[()], dtype=np.{dtype})")
+        return matrix
+    order = rows + columns
+    if order != sorted(order):
+        source = f"np.transpose({source}, {tuple_text([str(a) for a in order])})"
+    mod.line(f"{matrix} = np.ascontiguousarray({source}).reshape({shape})")
+    return matrix
+
+
+def _tensordot_loops(op: TensorDot, node: Apply, mod: ModuleWriter, lengths: list[str]) -> None:
+    """out[I, J] += a[I, K] * b[K, J], summed axes K innermost but for b's free axes J."""
+    (a, b), (out_var,) = node.inputs, node.outputs
+    out = mod.name(out_var)
+    free_a, free_b = op.free(a.ndim, op.axes_a), op.free(b.ndim, op.axes_b)
+    mod.line(f"{out} = np.zeros({tuple_text(lengths)}, dtype={mod.dtype(out_var)})")
+    summed = [mod.length(a, i) for i in op.axes_a]
+    # loop order: a's free axes, the summed ones, then b's free axes (rows of b read in order)
+    order = lengths[: len(free_a)] + summed + lengths[len(free_a) :]
+    with mod.loops(order) as loop:
+        at_i = dict(zip(free_a, loop[: len(free_a)], strict=True))
+        at_k = loop[len(free_a) : len(free_a) + len(summed)]
+        at_j = dict(zip(free_b, loop[len(free_a) + len(summed) :], strict=True))
+        at_i.update(zip(op.axes_a, at_k, strict=True))
+        at_j.update(zip(op.axes_b, at_k, strict=True))
+        a_index = ", ".join(at_i[axis] for axis in range(a.ndim)) or "()"
+        b_index = ", ".join(at_j[axis] for axis in range(b.ndim)) or "()"
+        target = loop[: len(free_a)] + loop[len(free_a) + len(summed) :]
+        mod.line(
+            f"{out}[{', '.join(target) or '()'}] += "
+            f"{mod.name(a)}[{a_index}] * {mod.name(b)}[{b_index}]"
+        )

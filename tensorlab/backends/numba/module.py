@@ -77,7 +77,7 @@ def has_emitter(op_class: type) -> bool:
     >>> from tensorlab.tensor.reduction import Sum
     >>> from tensorlab.tensor.subtensor import Subtensor
     >>> has_emitter(Sum), has_emitter(Subtensor)
-    (True, False)
+    (True, True)
     """
     return emit.dispatch(op_class) is not emit.dispatch(object)
 
@@ -139,6 +139,11 @@ class ModuleWriter:
         self._used: set[str] = set(RESERVED)
         self._counts = {"c_": 0, "in": 0}
         self._values: dict[Variable, str] = {}  # 0-d arrays read once into a local
+        # Outputs that may be written into a buffer the caller passes (double-buffered
+        # updates): variable -> the argument holding the buffer
+        self.buffers: dict[Variable, str] = {}
+        self.imports: list[str] = []  # import lines of the module's header, for helpers
+        self._helpers: dict[tuple[str, str], str] = {}  # (module, name) -> identifier
 
     # -- writing ------------------------------------------------------------------
     def line(self, text: str = "") -> None:
@@ -171,6 +176,32 @@ class ModuleWriter:
         """Stop the program with error `kind` when `condition` holds at run time."""
         with self.block(f"if {condition}:"):
             self.line(self.fail(kind))
+
+    def require(self, module: str, name: str) -> str:
+        """The identifier by which the code calls `name` of `module` (a helper compiled
+        once, such as `philox_words`): an import line in the module's header, written once,
+        `from module import name`, or `... import name as name_2` when a variable of the
+        graph already has that name."""
+        if (module, name) not in self._helpers:
+            alias = self._helpers[module, name] = self.fresh(name)
+            renamed = f" as {alias}" if alias != name else ""
+            self.imports.append(f"from {module} import {name}{renamed}")
+        return self._helpers[module, name]
+
+    def allocate(self, var: Variable, shape: Sequence[str]) -> str:
+        """Write `var = np.empty(shape, dtype)`; returns `var`'s name.
+
+        For an output the caller gives a buffer for (a shared variable's spare, see
+        linker.py), the buffer is used when its shape fits, so a training step
+        allocates nothing.
+        """
+        out, empty = self.name(var), f"np.empty({tuple_text(shape)}, dtype={self.dtype(var)})"
+        buffer = self.buffers.get(var)
+        if buffer is None:
+            self.line(f"{out} = {empty}")
+        else:
+            self.line(f"{out} = {buffer} if {buffer}.shape == {tuple_text(shape)} else {empty}")
+        return out
 
     # -- naming -------------------------------------------------------------------
     def fresh(self, base: str) -> str:
