@@ -1,31 +1,43 @@
 """Elementwise nodes as explicit loop nests, with NumPy broadcasting resolved at run time.
 
-One element is each scalar op's `expr` (a fused `Composite` gives one line per step).
+One element is each scalar op's `expr` (a fused `Composite` gives one line per step),
+except for the transcendental functions that `mathlib` computes in plain arithmetic:
+libm's `math.exp` is a call LLVM cannot vectorize, `mathlib.exp` becomes vector code.
 Every step's value is cast to the dtype NumPy computes it in, so fused and unfused
-programs round alike. For `x * y + b` (a matrix, a vector, a scalar):
+programs round alike. For `tanh(x) * y + b` (a matrix, a vector, a scalar):
 
-    # [0] Elemwise{Composite{add(mul(i0, i1), i2)}}(x, y, b) -> p   float64 (None, None)
+    # [0] Elemwise{Composite{add(mul(tanh(i0), i1), i2)}}(x, y, b) -> p   float64 (None, None)
     b_ = b[()]
     n0 = x.shape[0]
     n1 = x.shape[1]
     n1 = y.shape[0] if n1 == 1 else n1
-    x_b = np.broadcast_to(x, (n0, n1))
-    y_b = np.broadcast_to(y, (n1,))
     p = np.empty((n0, n1), dtype=np.float64)
-    for i0 in range(n0):
-        for i1 in range(n1):
-            t_mul = (x_b[i0, i1] * y_b[i1])
-            p[i0, i1] = (t_mul + b_)
+    if x.shape == (n0, n1) and y.shape == (n1,):  # nothing repeats: read in place
+        for i0 in range(n0):
+            for i1 in range(n1):
+                t_tanh = mathlib.tanh(x[i0, i1])
+                t_mul = (t_tanh * y[i1])
+                p[i0, i1] = (t_mul + b_)
+    else:  # a length-1 axis repeats: read through broadcast views
+        x_b = np.broadcast_to(x, (n0, n1))
+        y_b = np.broadcast_to(y, (n1,))
+        for i0 in range(n0):
+            for i1 in range(n1):
+                t_tanh = mathlib.tanh(x_b[i0, i1])
+                t_mul = (t_tanh * y_b[i1])
+                p[i0, i1] = (t_mul + b_)
 
 An axis whose length may be 1 where the output's is not is read through a broadcast
 view (`x_b`), which repeats it and checks the lengths; what the static shapes settle
-(here: b has no axes, y no first axis) needs no view.
+(here: b has no axes) needs no view. A view's strides are known only at run time, which
+keeps LLVM from vectorizing the loop: when every such input has the output's shape (the
+common case), a first copy of the loops reads the inputs themselves.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from tensorlab.backends.numba.module import ModuleWriter, emit, literal, tuple_text
 from tensorlab.graph.basic import Apply, Variable
@@ -34,9 +46,23 @@ from tensorlab.scalar.basic import ScalarOp, is_integer, upcast
 from tensorlab.scalar.cast import Cast
 from tensorlab.scalar.composite import Composite, Step
 from tensorlab.scalar.logic import Comparison, Not, Predicate, Switch
+from tensorlab.scalar.math import Erf, Exp, Expm1, Log, Log1p, Sigmoid, Softplus, Tanh
 from tensorlab.tensor.elemwise import Elemwise
 
-__all__ = ["Broadcast", "cast", "emit_elemwise", "scalar_code"]
+__all__ = ["VECTOR_MATH", "Broadcast", "Element", "cast", "emit_elemwise", "scalar_code"]
+
+# Scalar ops computed by `tensorlab.backends.numba.mathlib` (the function of that name):
+# vectorizable, within 2 ulp, exact on inf, nan, signed zeros and subnormals.
+VECTOR_MATH: dict[type[ScalarOp], str] = {
+    Exp: "exp",
+    Expm1: "expm1",
+    Log: "log",
+    Log1p: "log1p",
+    Tanh: "tanh",
+    Sigmoid: "sigmoid",
+    Softplus: "softplus",
+    Erf: "erf",
+}
 
 
 class Broadcast:
@@ -44,9 +70,10 @@ class Broadcast:
 
     Writes `n{first}`, ...: the output lengths, read from the inputs at run time (on each
     axis, the first length that is not 1). An input whose length may be 1 where the
-    output's is not is read through `np.broadcast_to`, a view that repeats it and checks
-    its lengths (a mismatch stops the program, and the wrapper explains it). The others
-    are read directly: a static length of 1 at index 0, missing leading axes skipped.
+    output's is not is `repeated`: read through `np.broadcast_to`, a view that repeats it
+    and checks its lengths (a mismatch stops the program, and the wrapper explains it),
+    written at once, or by `loops` in a second copy of the loops only. The others are
+    read directly: a static length of 1 at index 0, missing leading axes skipped.
     """
 
     def __init__(
@@ -57,6 +84,7 @@ class Broadcast:
         first: int = 0,
         leading: dict[Variable, int] | None = None,
         arrays: dict[Variable, str] | None = None,
+        views: bool = True,
     ) -> None:
         self.mod = mod
         self.ndim = ndim
@@ -80,13 +108,10 @@ class Broadcast:
                 sources.append(["1"])
             if known or len(unknown) > 1:  # an unknown length may be 1 where others are not
                 repeated += [x for x, _ in unknown]
+        self.repeated = list(dict.fromkeys(repeated))
         self._write_lengths(sources)
-        for x in dict.fromkeys(repeated):
-            view = mod.fresh(f"{mod.name(x)}_b")
-            lead = self._ndim[x]
-            shape = self.lengths[ndim - lead :] + [mod.length(x, a) for a in range(lead, x.ndim)]
-            mod.line(f"{view} = np.broadcast_to({self.source(x)}, {tuple_text(shape)})")
-            self._views[x] = view
+        if views:
+            self.write_views()
 
     def _write_lengths(self, sources: list[list[str]]) -> None:
         mod = self.mod
@@ -104,6 +129,45 @@ class Broadcast:
             for other in candidates[1:]:  # the first length that is not 1
                 mod.line(f"{n} = {other} if {n} == 1 else {n}")
 
+    def _shape(self, x: Variable, in_place: bool = False) -> str:
+        """The shape `x` has once broadcast: the output's (broadcast) axes, then its own.
+
+        `in_place`: the shape in which `x` needs no view, 1 where its static length is 1
+        (that axis is read at index 0 either way).
+        """
+        lead = self._ndim[x]
+        broadcast = self.lengths[self.ndim - lead :]
+        if in_place:
+            broadcast = ["1" if x.type.shape[a] == 1 else n for a, n in enumerate(broadcast)]
+        own = [self.mod.length(x, a) for a in range(lead, x.ndim)]
+        return tuple_text(broadcast + own)
+
+    def write_views(self) -> None:
+        """Write the broadcast views of the repeated inputs; later reads go through them."""
+        for x in self.repeated:
+            view = self.mod.fresh(f"{self.mod.name(x)}_b")
+            self.mod.line(f"{view} = np.broadcast_to({self.source(x)}, {self._shape(x)})")
+            self._views[x] = view
+
+    def loops(self, write: Callable[[], None]) -> None:
+        """Call `write()`, which writes loops reading the inputs with `element`.
+
+        With repeated inputs, twice: under `if` every repeated input has its broadcast
+        shape already, and the loops read the arrays in place (unit strides, which LLVM
+        vectorizes); under `else`, they read the broadcast views.
+        """
+        if not self.repeated:
+            write()
+            return
+        same = " and ".join(
+            f"{self.source(x)}.shape == {self._shape(x, in_place=True)}" for x in self.repeated
+        )
+        with self.mod.block(f"if {same}:  # nothing repeats: read in place"):
+            write()
+        with self.mod.block("else:  # a length-1 axis repeats: read through broadcast views"):
+            self.write_views()
+            write()
+
     def source(self, x: Variable) -> str:
         """The array read for `x`: `x` itself, or its broadcast view."""
         return self._views.get(x) or self._arrays.get(x) or self.mod.name(x)
@@ -112,8 +176,7 @@ class Broadcast:
         """The indices of `x` (of its broadcast axes) at the loop indices `loop`."""
         lead = self._ndim[x]
         indices = loop[self.ndim - lead :]
-        if x in self._views:
-            return list(indices)
+        # a view repeats a static length of 1: its index 0 holds the same element
         return ["0" if x.type.shape[a] == 1 else i for a, i in enumerate(indices)]
 
     def element(self, x: Variable, loop: Sequence[str]) -> str:
@@ -137,18 +200,32 @@ def _keeps_dtype(op: ScalarOp, dtypes: list[str], dtype: str) -> bool:
         return True  # its expr is the conversion
     if dtype == "bool":
         return isinstance(op, Comparison | Predicate | Not)
+    if type(op) in VECTOR_MATH:  # mathlib computes float32 in float32
+        return all(d == dtype for d in dtypes)
     # A float literal in an expr makes Numba compute a float32 step in float64, and any
     # arithmetic on small ints happens in int64: only these two keep their type.
     return dtype in ("float64", "int64") and all(d == dtype for d in dtypes)
 
 
+def _expr(op: ScalarOp, operands: list[str]) -> str:
+    name = VECTOR_MATH.get(type(op))
+    if name is not None:
+        return f"mathlib.{name}({', '.join(operands)})"
+    return op.expr(*operands)
+
+
 def scalar_code(
-    mod: ModuleWriter, scalar_op: ScalarOp, args: list[tuple[str, str]], dtype: str
+    mod: ModuleWriter,
+    scalar_op: ScalarOp,
+    args: list[tuple[str, str]],
+    dtype: str,
+    stored: bool = True,
 ) -> tuple[list[str], str]:
     """Statements computing one element of `scalar_op` on `args` (source, dtype) pairs.
 
-    Returns the statements (steps of a composite, checks) and the expression of the result,
-    whose dtype is `dtype` once stored into an array of that dtype.
+    Returns the statements (steps of a composite, checks) and the expression of the result.
+    Its dtype is `dtype` once stored into an array of that dtype; with `stored=False` the
+    expression is converted to `dtype` itself (a value that is folded, never stored).
     """
     if isinstance(scalar_op, Composite):
         steps = scalar_op.steps
@@ -167,11 +244,14 @@ def scalar_code(
             # NumPy refuses negative integer powers of integers; Numba would give 0
             lines.append(f"if {operands[1][0]} < 0:")
             lines.append(f"    {mod.fail('pow')}")
-        expr = step.op.expr(*(e for e, _ in operands))
-        if k == len(steps) - 1:
+        expr = _expr(step.op, [e for e, _ in operands])
+        last = k == len(steps) - 1
+        if last and stored:
             return lines, expr
         if not _keeps_dtype(step.op, [d for _, d in operands], step.dtype):
             expr = f"np.{'bool_' if step.dtype == 'bool' else step.dtype}({expr})"
+        if last:
+            return lines, expr
         name = mod.fresh(f"t_{_label(step.op)}")
         lines.append(f"{name} = {expr}")
         values.append((name, step.dtype))
@@ -199,44 +279,70 @@ def _label(op: ScalarOp) -> str:
     return re.sub(r"\W", "_", op.name)
 
 
-def _bind_repeated(
-    mod: ModuleWriter, scalar_op: ScalarOp, elements: list[tuple[str, str]], dtype: str
-) -> tuple[list[str], list[str], str]:
-    """The element reads used more than once, bound to locals first (one load each)."""
-    marks = [(f"__arg{k}__", d) for k, (_, d) in enumerate(elements)]
-    lines, result = scalar_code(ModuleWriter(mod.inlined), scalar_op, marks, dtype)
-    text = "\n".join([*lines, result])
-    uses: dict[str, int] = {}
-    for (mark, _), (source, _) in zip(marks, elements, strict=True):
-        uses[source] = uses.get(source, 0) + text.count(mark)
-    binds: list[str] = []
-    locals_: dict[str, str] = {}
-    for source, count in uses.items():
-        if count > 1 and "[" in source:  # an array read, not a name or a literal
-            locals_[source] = mod.fresh(source.split("[")[0] + "_i")
-            binds.append(f"{locals_[source]} = {source}")
-    return binds, [locals_.get(source, source) for source, _ in elements], result
+class Element:
+    """One element of an elementwise node, for loops to write: `write(broadcast, loop)`.
+
+    The text is made once, with the inputs' reads left open (`$0$`, ...): every loop
+    that writes it (reading in place, through broadcast views, once per partial sum of a
+    reduction) then uses the same names. 0-d inputs are read before the loops (write the
+    `Element` outside them), and an element read more than once is bound to a local.
+    `stored=False` converts the result to the node's dtype in the expression itself.
+    """
+
+    def __init__(self, mod: ModuleWriter, node: Apply, stored: bool = True) -> None:
+        (out,) = node.outputs
+        self.mod = mod
+        self.inputs = list(node.inputs)
+        self.hoisted = {x: mod.value(x) for x in self.inputs if x.ndim == 0 and out.ndim > 0}
+        marks = [f"${k}$" for k in range(len(self.inputs))]  # no Python code has a `$`
+        args = [(m, x.type.dtype) for m, x in zip(marks, self.inputs, strict=True)]
+        lines, result = scalar_code(mod, node.op.scalar_op, args, out.type.dtype, stored)
+        self._open: dict[str, Variable] = {}  # mark -> the input read there
+        binds = []
+        for x in dict.fromkeys(self.inputs):
+            mine = [m for m, y in zip(marks, self.inputs, strict=True) if y is x]
+            uses = sum(text.count(m) for text in [*lines, result] for m in mine)
+            if uses > 1 and x not in self.hoisted and x not in mod.inlined:
+                local = mod.fresh(f"{mod.name(x)}_i")
+                binds.append(f"{local} = {mine[0]}")
+                self._open[mine[0]] = x
+                lines, result = _replace(lines, result, {m: local for m in mine})
+            else:
+                self._open.update((m, x) for m in mine)
+        self.lines = binds + lines
+        self.result = result
+
+    def write(self, broadcast: Broadcast, loop: Sequence[str]) -> str:
+        """Write the element's statements at loop indices `loop`; returns its expression."""
+        reads = {
+            mark: self.hoisted.get(x) or broadcast.element(x, loop)
+            for mark, x in self._open.items()
+        }
+        lines, result = _replace(self.lines, self.result, reads)
+        for text in lines:
+            self.mod.line(text)
+        return result
+
+
+def _replace(lines: list[str], result: str, texts: dict[str, str]) -> tuple[list[str], str]:
+    def fill(text: str) -> str:
+        for mark, replacement in texts.items():
+            text = text.replace(mark, replacement)
+        return text
+
+    return [fill(text) for text in lines], fill(result)
 
 
 @emit.register(Elemwise)
 def emit_elemwise(op: Elemwise, node: Apply, mod: ModuleWriter) -> None:
     (out_var,) = node.outputs
-    out = mod.name(out_var)
-    dtype = out_var.type.dtype
-    # 0-d inputs are read before the loops, not once per element
-    hoisted = {x: mod.value(x) for x in node.inputs if x.ndim == 0 and out_var.ndim > 0}
-    broadcast = Broadcast(mod, node.inputs, out_var.ndim)
-    mod.line(f"{out} = np.empty({tuple_text(broadcast.lengths)}, dtype={mod.dtype(out_var)})")
-    with mod.loops(broadcast.lengths) as loop:
-        elements = [
-            (hoisted.get(x) or broadcast.element(x, loop), x.type.dtype) for x in node.inputs
-        ]
-        binds, sources, _ = _bind_repeated(mod, op.scalar_op, elements, dtype)
-        for bind in binds:
-            mod.line(bind)
-        lines, result = scalar_code(
-            mod, op.scalar_op, list(zip(sources, (d for _, d in elements), strict=True)), dtype
-        )
-        for text in lines:
-            mod.line(text)
-        mod.line(f"{out}[{', '.join(loop) if loop else '()'}] = {result}")
+    element = Element(mod, node)
+    broadcast = Broadcast(mod, node.inputs, out_var.ndim, views=False)
+    out = mod.allocate(out_var, broadcast.lengths)
+
+    def write() -> None:
+        with mod.loops(broadcast.lengths) as loop:
+            result = element.write(broadcast, loop)
+            mod.line(f"{out}[{', '.join(loop) if loop else '()'}] = {result}")
+
+    broadcast.loops(write)

@@ -1,5 +1,6 @@
 """`T.nnet`'s ops: softmax and log-softmax (the row maximum subtracted first, as the
-reference does), and the integer-label cross-entropy and its gradient."""
+reference does), and the integer-label cross-entropy and its gradient. Their `exp` and
+`log` are `mathlib`'s, which vectorize (see elemwise.py)."""
 
 from __future__ import annotations
 
@@ -65,15 +66,17 @@ def emit_softmax(op: Softmax | LogSoftmax, node: Apply, mod: ModuleWriter) -> No
     total = mod.fresh("t_sum")
     zero = literal(0, dtype)
     if isinstance(op, LogSoftmax):
-        emit_fold(mod, x, op.axis, total, dtype, zero, _add, lambda i: f"math.exp({shifted(i)})")
+        emit_fold(mod, x, op.axis, total, dtype, zero, _add, lambda i: f"mathlib.exp({shifted(i)})")
         mod.line(f"{out} = np.empty({tuple_text(lengths)}, dtype={mod.dtype(out_var)})")
         with mod.loops(lengths) as index:
             at = ", ".join(index) if index else "()"
-            mod.line(f"{out}[{at}] = {shifted(index)} - math.log({total}[{_kept(index, op.axis)}])")
+            mod.line(
+                f"{out}[{at}] = {shifted(index)} - mathlib.log({total}[{_kept(index, op.axis)}])"
+            )
         return
     mod.line(f"{out} = np.empty({tuple_text(lengths)}, dtype={mod.dtype(out_var)})")
     with mod.loops(lengths) as index:
-        mod.line(f"{out}[{', '.join(index) if index else '()'}] = math.exp({shifted(index)})")
+        mod.line(f"{out}[{', '.join(index) if index else '()'}] = mathlib.exp({shifted(index)})")
     emit_fold(
         mod,
         x,

@@ -1,8 +1,8 @@
 """Reductions: loops over the input in memory (C) order, accumulating into the output.
 
-When the reduced axes are the innermost ones, each output element is accumulated in a
-local (`acc`) and stored once; otherwise the output array itself accumulates, so the
-input is still read in order:
+When the reduced axes are the innermost ones, each output element is accumulated in
+locals and stored once; otherwise the output array itself accumulates, so the input is
+still read in order:
 
     # [1] Sum{axis=(0,)}(x) -> t_sum   float64 (None,)
     n0, n1 = x.shape
@@ -11,7 +11,29 @@ input is still read in order:
         for i1 in range(n1):
             t_sum[i1] += x[i0, i1]
 
-Sums add in order, where NumPy adds pairwise: the last bits of a float sum may differ.
+An elementwise node read only by the reduction is computed inside its loop, one element
+at a time, and never stored. A float sum over the innermost axes adds into four partial
+sums, combined at the end: LLVM may not regroup float additions (that needs `reassoc`,
+see linker.py), and four independent chains keep the CPU's adders busy. For
+`sum(x ** 2, axis=1)`:
+
+    # [0] Elemwise{pow}(x, 2.0) -> t_pow   float64 (None, None)
+    #     computed inside the loop of [1]: never stored
+    # [1] Sum{axis=(1,)}(t_pow) -> t_sum   float64 (None,)
+    n0, n1 = x.shape
+    t_sum = np.empty((n0,), dtype=np.float64)
+    for i0 in range(n0):
+        acc0 = acc1 = acc2 = acc3 = 0.0
+        for i1 in range(0, n1 - n1 % 4, 4):  # 4 elements a step, one per partial sum
+            acc0 += (x[i0, i1] ** 2.0)
+            acc1 += (x[i0, i1 + 1] ** 2.0)
+            acc2 += (x[i0, i1 + 2] ** 2.0)
+            acc3 += (x[i0, i1 + 3] ** 2.0)
+        for i1 in range(n1 - n1 % 4, n1):  # the last n1 % 4 elements
+            acc0 += (x[i0, i1] ** 2.0)
+        t_sum[i0] = (acc0 + acc1) + (acc2 + acc3)
+
+Sums add in that order, where NumPy adds pairwise: the last bits of a float sum may differ.
 """
 
 from __future__ import annotations
@@ -20,20 +42,58 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from tensorlab.backends.numba.elemwise import cast
+from tensorlab.backends.numba.elemwise import Broadcast, Element, cast
 from tensorlab.backends.numba.module import ModuleWriter, emit, literal, tuple_text
 from tensorlab.graph.basic import Apply, Variable
+from tensorlab.graph.fgraph import FunctionGraph
+from tensorlab.tensor.elemwise import Elemwise
 from tensorlab.tensor.reduction import All, Any, ArgExtremum, Argmax, Extremum, Max, Prod, Sum
 
 __all__ = [
+    "absorbed",
     "check_not_empty",
     "emit_fold",
+    "emit_folded",
     "extremum_identity",
     "extremum_update",
     "lengths_of",
 ]
 
 Update = Callable[[str, str], list[str]]  # (accumulator, element) -> statements
+Read = Callable[[list[str]], str]  # input position -> the value folded there
+
+PARTIAL_SUMS = 4  # independent accumulators of a float sum over the last axis
+
+# Reductions that can compute their input's elements themselves (`absorbed`)
+FOLDS = (Sum, Prod, Extremum, All, Any)
+
+
+def absorbed(fgraph: FunctionGraph, nodes: Sequence[Apply]) -> dict[Apply, Apply]:
+    """The elementwise nodes that a reduction computes in its own loop: {node: reduction}.
+
+    A node qualifies when one fold (`FOLDS`) reads its value and nothing else does (it
+    is no output of the graph either): the fold computes each element where it reads
+    it, and no array of the node's values is stored.
+    """
+    found = {}
+    for node in nodes:
+        if not isinstance(node.op, FOLDS):
+            continue
+        (x,) = node.inputs
+        readers = fgraph.clients[x]
+        if (
+            x.owner is not None
+            and isinstance(x.owner.op, Elemwise)
+            and len(readers) == 1
+            and readers[0][0] is node
+        ):
+            found[x.owner] = node
+    return found
+
+
+def emit_folded(node: Apply, producer: Apply, mod: ModuleWriter) -> None:
+    """Write reduction `node`, computing the elements of `producer` (from `absorbed`)."""
+    emit.dispatch(type(node.op))(node.op, node, mod, producer)
 
 
 def lengths_of(mod: ModuleWriter, x: Variable) -> list[str]:
@@ -53,6 +113,33 @@ def check_not_empty(mod: ModuleWriter, x: Variable, axes: Sequence[int]) -> None
         mod.check(" or ".join(f"n{a} == 0" for a in maybe_empty), "empty")
 
 
+class _Input:
+    """What a fold reads: the array `x`, or the elements of the elementwise node that
+    computes `x`, when the fold absorbed it (`producer`). Writes the lengths `n0, ...`."""
+
+    def __init__(self, mod: ModuleWriter, x: Variable, producer: Apply | None) -> None:
+        self.mod, self.x = mod, x
+        self._element = self._broadcast = None
+        if producer is None:
+            lengths_of(mod, x)
+        else:
+            self._element = Element(mod, producer, stored=False)
+            self._broadcast = Broadcast(mod, producer.inputs, x.ndim, views=False)
+
+    def read(self, index: list[str]) -> str:
+        """The element at input position `index` (in the dtype of `x`)."""
+        if self._element is None:
+            return self.mod.element(self.x, index)
+        return self._element.write(self._broadcast, index)
+
+    def loops(self, write: Callable[[], None]) -> None:
+        """Call `write()`; twice for the in-place and broadcast reads of a producer."""
+        if self._broadcast is None:
+            write()
+        else:
+            self._broadcast.loops(write)
+
+
 def emit_fold(
     mod: ModuleWriter,
     x: Variable,
@@ -61,33 +148,73 @@ def emit_fold(
     dtype: str,
     identity: str,
     update: Update,
-    element: Callable[[list[str]], str] | None = None,
+    element: Read | None = None,
+    partial: str | None = None,
 ) -> None:
     """Write `out`: `x` folded over `axes` from `identity` by `update`, in C order.
 
     `element(indices)` gives the value folded at an input position (default: `x`'s
-    element). The lengths `n0, n1, ...` of `x` must be written already.
+    element). The lengths `n0, n1, ...` of `x` must be written already. `partial`, the
+    operator of `update` when it may regroup ("+"), folds the innermost axes into
+    `PARTIAL_SUMS` accumulators, combined by it at the end.
     """
     kept = [a for a in range(x.ndim) if a not in axes]
     shape = tuple_text([f"n{a}" for a in kept])
     numpy_dtype = f"np.{'bool_' if dtype == 'bool' else dtype}"
     read = element or (lambda index: cast(mod.element(x, index), x.type.dtype, dtype))
     innermost = list(axes) == list(range(x.ndim - len(axes), x.ndim))
-    if innermost:
-        mod.line(f"{out} = np.empty({shape}, dtype={numpy_dtype})")
-        with mod.loops([f"n{a}" for a in kept]) as outer:
+    if not innermost:
+        mod.line(f"{out} = np.full({shape}, {identity}, dtype={numpy_dtype})")
+        with mod.loops([f"n{a}" for a in range(x.ndim)]) as index:
+            target = f"{out}[{', '.join(index[a] for a in kept) if kept else '()'}]"
+            for text in update(target, read(index)):
+                mod.line(text)
+        return
+    last = x.type.shape[axes[-1]] if axes else 0  # a static length too short to split
+    if last is not None and last < PARTIAL_SUMS:
+        partial = None
+    mod.line(f"{out} = np.empty({shape}, dtype={numpy_dtype})")
+    with mod.loops([f"n{a}" for a in kept]) as outer:
+        if partial is None:
             acc = mod.fresh("acc")
             mod.line(f"{acc} = {identity}")
             with mod.loops([f"n{a}" for a in axes], first=len(kept)) as inner:
                 for text in update(acc, read(outer + inner)):
                     mod.line(text)
-            mod.line(f"{out}[{', '.join(outer) if outer else '()'}] = {acc}")
-        return
-    mod.line(f"{out} = np.full({shape}, {identity}, dtype={numpy_dtype})")
-    with mod.loops([f"n{a}" for a in range(x.ndim)]) as index:
-        target = f"{out}[{', '.join(index[a] for a in kept) if kept else '()'}]"
-        for text in update(target, read(index)):
-            mod.line(text)
+        else:
+            acc = _partial_folds(mod, axes, identity, update, partial, read, outer)
+        mod.line(f"{out}[{', '.join(outer) if outer else '()'}] = {acc}")
+
+
+def _partial_folds(
+    mod: ModuleWriter,
+    axes: Sequence[int],
+    identity: str,
+    update: Update,
+    partial: str,
+    read: Read,
+    outer: list[str],
+) -> str:
+    """Write the loops over `axes` folding into partial accumulators, one per element of
+    a step along the last axis; returns the expression combining them."""
+    accs = [mod.fresh(f"acc{k}") for k in range(PARTIAL_SUMS)]
+    mod.line(f"{' = '.join(accs)} = {identity}")
+    middle_lengths = [f"n{a}" for a in axes[:-1]]
+    i, n, lanes = f"i{axes[-1]}", f"n{axes[-1]}", PARTIAL_SUMS
+    with mod.loops(middle_lengths, first=len(outer)) as middle:
+        step = f"for {i} in range(0, {n} - {n} % {lanes}, {lanes}):"
+        with mod.block(f"{step}  # {lanes} elements a step, one per partial sum"):
+            for k, acc in enumerate(accs):
+                for text in update(acc, read([*outer, *middle, f"{i} + {k}" if k else i])):
+                    mod.line(text)
+        tail = f"for {i} in range({n} - {n} % {lanes}, {n}):"
+        with mod.block(f"{tail}  # the last {n} % {lanes} elements"):
+            for text in update(accs[0], read([*outer, *middle, i])):
+                mod.line(text)
+    terms = accs
+    while len(terms) > 2:  # pairwise: (acc0 + acc1) + (acc2 + acc3)
+        terms = [f"({a} {partial} {b})" for a, b in zip(terms[::2], terms[1::2], strict=True)]
+    return f" {partial} ".join(terms)
 
 
 def _add(acc: str, value: str) -> list[str]:
@@ -100,13 +227,28 @@ def _multiply(acc: str, value: str) -> list[str]:
 
 @emit.register(Sum)
 @emit.register(Prod)
-def emit_sum(op: Sum | Prod, node: Apply, mod: ModuleWriter) -> None:
+def emit_sum(op: Sum | Prod, node: Apply, mod: ModuleWriter, producer: Apply | None = None) -> None:
     (x,), (out,) = node.inputs, node.outputs
     dtype = out.type.dtype
-    lengths_of(mod, x)
-    identity = literal(0 if isinstance(op, Sum) else 1, dtype)
-    update = _add if isinstance(op, Sum) else _multiply
-    emit_fold(mod, x, op.axis, mod.name(out), dtype, identity, update)
+    total = isinstance(op, Sum)
+    identity = literal(0 if total else 1, dtype)
+    # Integer sums regroup freely (LLVM vectorizes them itself), float sums may not. A
+    # product keeps NumPy's order: in another, it may overflow where NumPy's does not.
+    partial = "+" if total and np.dtype(dtype).kind == "f" else None
+    source = _Input(mod, x, producer)
+    source.loops(
+        lambda: emit_fold(
+            mod,
+            x,
+            op.axis,
+            mod.name(out),
+            dtype,
+            identity,
+            _add if total else _multiply,
+            lambda index: cast(source.read(index), x.type.dtype, dtype),
+            partial,
+        )
+    )
 
 
 def extremum_identity(dtype: str, largest: bool) -> str:
@@ -131,11 +273,13 @@ def extremum_update(mod: ModuleWriter, largest: bool) -> Update:
 
 
 @emit.register(Extremum)
-def emit_extremum(op: Extremum, node: Apply, mod: ModuleWriter) -> None:
+def emit_extremum(
+    op: Extremum, node: Apply, mod: ModuleWriter, producer: Apply | None = None
+) -> None:
     (x,), (out,) = node.inputs, node.outputs
     largest = isinstance(op, Max)
     dtype = out.type.dtype
-    lengths_of(mod, x)
+    source = _Input(mod, x, producer)
     initial = getattr(op, "initial", None)  # NumPy's `initial`: also an empty slice's value
     if initial is None:
         check_not_empty(mod, x, op.axis)
@@ -143,7 +287,19 @@ def emit_extremum(op: Extremum, node: Apply, mod: ModuleWriter) -> None:
     else:
         with np.errstate(all="ignore"):
             identity = literal(np.asarray(initial).astype(dtype)[()], dtype)
-    emit_fold(mod, x, op.axis, mod.name(out), dtype, identity, extremum_update(mod, largest))
+    update = extremum_update(mod, largest)
+    source.loops(
+        lambda: emit_fold(
+            mod,
+            x,
+            op.axis,
+            mod.name(out),
+            dtype,
+            identity,
+            update,
+            lambda index: cast(source.read(index), x.type.dtype, dtype),
+        )
+    )
 
 
 @emit.register(ArgExtremum)
@@ -189,17 +345,19 @@ def _any(acc: str, value: str) -> list[str]:
 
 @emit.register(All)
 @emit.register(Any)
-def emit_all(op: All | Any, node: Apply, mod: ModuleWriter) -> None:
+def emit_all(op: All | Any, node: Apply, mod: ModuleWriter, producer: Apply | None = None) -> None:
     (x,), (out,) = node.inputs, node.outputs
-    lengths_of(mod, x)
     every = isinstance(op, All)
-    emit_fold(
-        mod,
-        x,
-        op.axis,
-        mod.name(out),
-        "bool",
-        literal(every, "bool"),
-        _all if every else _any,
-        element=lambda index: mod.element(x, index),
+    source = _Input(mod, x, producer)
+    source.loops(
+        lambda: emit_fold(
+            mod,
+            x,
+            op.axis,
+            mod.name(out),
+            "bool",
+            literal(every, "bool"),
+            _all if every else _any,
+            source.read,
+        )
     )
