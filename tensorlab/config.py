@@ -19,21 +19,26 @@ _CHOICES = {
     "floatX": ("float64", "float32", "float16"),
     "mode": ("python", "numba"),  # the backends that exist (see compile/mode.py)
     "optimizer": ("fast_run", "fast_compile", "none"),
+    # "background": a compiled backend compiles in a thread while the reference backend
+    # answers the first calls; "now": `function()` returns once the program is compiled.
+    "compile": ("background", "now"),
 }
 
 
 class Config:
-    """Settings read when graphs are built (`floatX`) or compiled (`mode`, `optimizer`).
+    """Settings read when graphs are built (`floatX`) or compiled (`mode`, `optimizer`,
+    `compile`).
 
-    Environment variables `TENSORLAB_FLOATX`, `TENSORLAB_MODE` and `TENSORLAB_OPTIMIZER`
-    set the start values.
+    Environment variables `TENSORLAB_FLOATX`, `TENSORLAB_MODE`, `TENSORLAB_OPTIMIZER` and
+    `TENSORLAB_COMPILE` set the start values.
     """
 
     def __init__(self) -> None:
         self.__dict__["_values"] = {
             "floatX": os.environ.get("TENSORLAB_FLOATX", "float64"),
-            "mode": os.environ.get("TENSORLAB_MODE", "python"),
+            "mode": os.environ.get("TENSORLAB_MODE", "numba"),
             "optimizer": os.environ.get("TENSORLAB_OPTIMIZER", "fast_run"),
+            "compile": os.environ.get("TENSORLAB_COMPILE", "background"),
         }
         for name, value in self._values.items():
             self._check(name, value)

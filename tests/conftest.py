@@ -28,5 +28,5 @@ def _default_config():
     """Every test starts from the default settings, whatever the previous one changed."""
     from tensorlab import config
 
-    with config.change(floatX="float64", mode=config.mode):
+    with config.change(floatX="float64", mode=config.mode, compile=config.compile):
         yield

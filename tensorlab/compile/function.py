@@ -17,6 +17,7 @@ array(7.)
 from __future__ import annotations
 
 import importlib
+import operator
 import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from tensorlab.compile.background import BackgroundProgram
 from tensorlab.compile.mode import BACKENDS, Mode, get_mode
 from tensorlab.compile.shared import SharedVariable
 from tensorlab.errors import (
@@ -101,7 +103,7 @@ def function(
 
     mode = get_mode(mode)
     history = rewrite_graph(fgraph, mode.optimizer)
-    program = importlib.import_module(BACKENDS[mode.backend]).link(fgraph)
+    program = _link(fgraph, mode)
     return Function(
         inputs=inputs,
         fgraph=fgraph,
@@ -118,6 +120,20 @@ def function(
         original_outputs=[*outputs, *(e for _, e in update_pairs)],
         defaults=defaults,
     )
+
+
+def _link(fgraph: FunctionGraph, mode: Mode) -> Any:
+    """The backend's program for `fgraph`; one that compiles (a `compile()` method) does so
+    now, or in the background behind the reference program (`config.compile`)."""
+    from tensorlab.config import config
+
+    program = importlib.import_module(BACKENDS[mode.backend]).link(fgraph)
+    if not hasattr(program, "compile") or program.compiled:
+        return program
+    if config.compile == "now":
+        program.compile()
+        return program
+    return BackgroundProgram(program, importlib.import_module(BACKENDS["python"]).link(fgraph))
 
 
 @dataclass(frozen=True)
@@ -294,6 +310,10 @@ def _build_graph(inputs, outputs, update_pairs, replacements):
     graph_inputs_ = [memo[x] for x in inputs] + [memo[s] for s in shared_vars]
     fgraph = FunctionGraph(graph_inputs_, graph_outputs, clone=False)
     fgraph.memo = memo
+    # Output position -> input position of the shared variable its value replaces: a
+    # backend may write the new value into the buffer the old one vacates
+    position = {id(s): len(inputs) + k for k, s in enumerate(shared_vars)}
+    fgraph.replaces = {len(outputs) + k: position[id(s)] for k, (s, _) in enumerate(update_pairs)}
     return fgraph, shared_vars
 
 
@@ -336,22 +356,40 @@ class Function:
         self._single = single
         self._names = {x.name: i for i, x in enumerate(inputs) if x.name}
         self._checks = [(x.type, str(x), allow_input_downcast) for x in inputs]
+        self._filters = [x.type.checker(str(x), allow_input_downcast) for x in inputs]
+        self._arity = len(inputs)
         self._defaults = defaults
         self._shared_storage = [s.storage for s in shared_vars]
         index = {s: i for i, s in enumerate(shared_vars)}
         self._update_storage = [shared_vars[index[s]].storage for s in updated]
         self.updates = list(updated)  # the shared variables it updates, in output order
         self.shared_variables = shared_vars
+        if isinstance(program, BackgroundProgram):
+            program.when_ready(self._take_compiled)
+
+    def _take_compiled(self, compiled: Any) -> None:
+        self.program = compiled  # from the compiling thread: calls after this one use it
 
     @property
     def source(self) -> str | None:
         """The generated program's source, for backends that generate one."""
         return getattr(self.program, "source", None)
 
+    def wait_compiled(self, timeout: float | None = None) -> bool:
+        """Block until the compiled program runs the calls (at most `timeout` seconds);
+        whether it does. True at once for a program that needed no compiling.
+
+        With `config.compile == "background"` a compiled backend compiles in a thread
+        while the reference backend answers the first calls (same results); this waits
+        for the switch, and raises the compilation's error if it failed.
+        """
+        wait = getattr(self.program, "wait", None)
+        return True if wait is None else wait(timeout)
+
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        if kwargs or len(args) < len(self._checks):
+        if kwargs or len(args) != self._arity:
             args = self._merge_keywords(args, kwargs)
-        if len(args) != len(self._checks):
+        if len(args) != self._arity:
             raise error(
                 InputError,
                 f"{self._label()} takes {len(self._checks)} argument"
@@ -360,20 +398,20 @@ class Function:
                 at=self.location,
             )
         if self.trust_input:
-            values = list(args)
+            values = [*args, *[cell[0] for cell in self._shared_storage]]
+            results = getattr(self.program, "trusted", self.program)(values)
         else:
-            values = [
-                type_.filter(arg, name=name, allow_downcast=downcast)
-                for (type_, name, downcast), arg in zip(self._checks, args, strict=True)
-            ]
-        values += [cell[0] for cell in self._shared_storage]
-        results = self.program(values)
-        outputs = results[: self.n_outputs]
+            values = list(map(operator.call, self._filters, args))
+            for cell in self._shared_storage:
+                values.append(cell[0])
+            results = self.program(values)
+        n = self.n_outputs
         # Writes happen only now: a call that raised above changed no shared value.
-        for cell, value in zip(self._update_storage, results[self.n_outputs :], strict=True):
+        for cell, value in zip(self._update_storage, results[n:], strict=True):
             cell[0] = value
-        outputs = [_owned(out, values, results) for out in outputs]
-        return outputs[0] if self._single else outputs
+        if self._single:
+            return _owned(results[0], values, results)
+        return [_owned(out, values, results) for out in results[:n]]
 
     def _merge_keywords(self, args: tuple, kwargs: dict) -> tuple:
         merged = list(args) + self._defaults[len(args) :]
@@ -410,7 +448,15 @@ _MISSING = object()
 
 
 def _owned(out: np.ndarray, inputs: list, results: list) -> np.ndarray:
-    """`out`, copied if the caller could reach it another way (an input, a shared value)."""
-    if out.base is not None or any(out is x for x in inputs) or sum(out is r for r in results) > 1:
-        return out.copy()
-    return out
+    """`out`, copied if the caller could reach its memory another way: through an input, a
+    shared value (read or updated), or another output."""
+    for x in inputs:
+        if out is x or (type(x) is np.ndarray and np.may_share_memory(out, x)):
+            return out.copy()
+    seen = 0
+    for r in results:
+        if r is out:
+            seen += 1
+        elif np.may_share_memory(out, r):
+            return out.copy()
+    return out.copy() if seen > 1 else out

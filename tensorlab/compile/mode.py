@@ -1,7 +1,7 @@
 """`Mode`: how a graph is rewritten (`optimizer`) and which backend links it.
 
->>> Mode("python")
-Mode(backend='python', optimizer='fast_run')
+>>> Mode()
+Mode(backend='numba', optimizer='fast_run')
 >>> Mode("python", optimizer="none")
 Mode(backend='python', optimizer='none')
 """
@@ -27,7 +27,7 @@ class Mode:
     canonical forms) or `"none"` (run the graph as written).
     """
 
-    backend: str = "python"
+    backend: str = "numba"
     optimizer: str = "fast_run"
 
     def __post_init__(self) -> None:

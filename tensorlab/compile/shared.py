@@ -41,7 +41,11 @@ class SharedVariable(TensorVariable):
         self.default_update: TensorVariable | None = None
 
     def get_value(self, borrow: bool = False) -> np.ndarray:
-        """The current value; a copy unless `borrow=True`."""
+        """The current value; a copy unless `borrow=True`.
+
+        A borrowed value belongs to the library again after the next call of a function
+        that updates this variable: the compiled backend may write a later update into it.
+        """
         value = self.storage[0]
         return value if borrow else value.copy()
 

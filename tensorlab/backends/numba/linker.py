@@ -22,9 +22,12 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from numba import typeof, types
 from numba.core.errors import NumbaError, NumbaPerformanceWarning
+from numba.np.numpy_support import from_dtype
 
 from tensorlab.backends.numba.module import ModuleWriter, emit, has_emitter, no_emitter
+from tensorlab.backends.numba.reduction import absorbed, emit_folded
 from tensorlab.backends.python.linker import run_node
 from tensorlab.errors import BackendError, RuntimeOpError, TensorlabError, error
 from tensorlab.graph.basic import Apply, Constant, Variable
@@ -82,10 +85,11 @@ def link(fgraph: FunctionGraph) -> NumbaProgram:
     """
     nodes = fgraph.toposort()
     _check_supported(fgraph, nodes)
-    writer, arguments, computed = _write(fgraph, nodes)
+    buffered = _buffered(fgraph)
+    writer, arguments, computed = _write(fgraph, nodes, buffered)
     source, digest = _module_text(writer, fgraph, arguments, computed, nodes)
     function = _load(digest, source) if nodes else None
-    return NumbaProgram(fgraph, nodes, source, function, arguments, computed)
+    return NumbaProgram(fgraph, nodes, source, function, arguments, computed, buffered)
 
 
 def _check_supported(fgraph: FunctionGraph, nodes: list[Apply]) -> None:
@@ -98,6 +102,31 @@ def _check_supported(fgraph: FunctionGraph, nodes: list[Apply]) -> None:
         for var in [*node.inputs, *node.outputs]:
             if var.type.dtype == "float16":
                 raise _no_float16(var, node)
+
+
+def _buffered(fgraph: FunctionGraph) -> dict[int, int]:
+    """Outputs written into a spare buffer: output position -> input position.
+
+    A shared variable's update alternates between two buffers: the program writes the new
+    value into the one the previous call's update vacated (`NumbaProgram._spares`), so a
+    training step allocates nothing, while the current value stays intact until the call
+    has succeeded. That takes an update computed by an elementwise node (whose emitter
+    allocates through `ModuleWriter.allocate`) that nothing else reads and that is not
+    also returned as another output.
+    """
+    replaces = getattr(fgraph, "replaces", {})
+    found = {}
+    for position, source in replaces.items():
+        var = fgraph.outputs[position]
+        if (
+            var.owner is not None
+            and isinstance(var.owner.op, Elemwise)
+            and fgraph.outputs.count(var) == 1
+            and len(fgraph.clients.get(var, ())) == 1
+            and var.type.numpy_dtype == fgraph.inputs[source].type.numpy_dtype
+        ):
+            found[position] = source
+    return found
 
 
 def _no_float16(var: Variable, at: Any) -> BackendError:
@@ -121,8 +150,9 @@ def _inlined(fgraph: FunctionGraph) -> set[Variable]:
     return found
 
 
-def _write(fgraph: FunctionGraph, nodes: list[Apply]):
-    """The function body; its arguments (inputs, then constants); the outputs it returns."""
+def _write(fgraph: FunctionGraph, nodes: list[Apply], buffered: dict[int, int]):
+    """The function body; its arguments (inputs, then constants; the spare buffers come
+    last, named in `writer.buffers`); the outputs it returns."""
     writer = ModuleWriter(_inlined(fgraph))
     constants = []
     for node in nodes:
@@ -131,11 +161,23 @@ def _write(fgraph: FunctionGraph, nodes: list[Apply]):
                 constants.append(var)
     arguments = [*fgraph.inputs, *constants]
     writer.names(arguments)  # the user's names first, so they keep them
+    for position, source in buffered.items():
+        spare = writer.fresh(f"{writer.name(fgraph.inputs[source])}_spare")
+        writer.buffers[fgraph.outputs[position]] = spare
+    inside = absorbed(fgraph, nodes)  # elementwise nodes computed in a reduction's loop
+    producer = {fold: node for node, fold in inside.items()}
     for index, node in enumerate(nodes):
         writer.node_index = index
         for text in _node_header(writer, index, node):
             writer.line(text)
-        emit(node.op, node, writer)
+        if node in inside:  # no block of its own: the reduction computes each element
+            fold = nodes.index(inside[node])
+            writer.line(f"#     computed inside the loop of [{fold}]: never stored")
+            continue
+        if node in producer:
+            emit_folded(node, producer[node], writer)
+        else:
+            emit(node.op, node, writer)
         writer.line()
     computed = list(dict.fromkeys(x for x in fgraph.outputs if x.owner is not None))
     return writer, arguments, computed
@@ -154,7 +196,7 @@ def _node_header(mod: ModuleWriter, index: int, node: Apply) -> list[str]:
 
 def _module_text(mod, fgraph, arguments, computed, nodes) -> tuple[str, str]:
     """The module's source, and the hash of its code (comments left out)."""
-    signature = ", ".join(mod.names(arguments))
+    signature = ", ".join([*mod.names(arguments), *mod.buffers.values()])
     described = "   ".join(f"{mod.name(x)}: {x.type}" for x in fgraph.inputs)
     constants = "   ".join(f"{mod.name(c)}: {c.type}" for c in arguments[len(fgraph.inputs) :])
     returned = ", ".join(mod.names(computed)) + ("," if len(computed) == 1 else "")
@@ -166,6 +208,8 @@ def _module_text(mod, fgraph, arguments, computed, nodes) -> tuple[str, str]:
         "",
         "import numpy as np",
         "from numba import njit",
+        "from tensorlab.backends.numba import mathlib",
+        *mod.imports,  # helpers the emitters call (ModuleWriter.require)
         "",
         "",
         DECORATOR,
@@ -174,6 +218,9 @@ def _module_text(mod, fgraph, arguments, computed, nodes) -> tuple[str, str]:
     ]
     if constants:
         lines.append(f"    # constants: {constants}")
+    if mod.buffers:
+        spares = ", ".join(mod.buffers.values())
+        lines.append(f"    # {spares}: where updates may go (the buffers the last call vacated)")
     lines.append("")
     lines += mod.body
     lines.append(f"    return ({returned})")
@@ -240,12 +287,13 @@ class NumbaProgram:
     Numba dispatcher (its `stats` tell cache hits from compilations).
     """
 
-    def __init__(self, fgraph, nodes, source, function, arguments, computed) -> None:
+    def __init__(self, fgraph, nodes, source, function, arguments, computed, buffered) -> None:
         self.fgraph = fgraph
         self.nodes = nodes
         self.source = source
         self.function = function
-        self._constants = [np.asarray(c.data) for c in arguments[len(fgraph.inputs) :]]
+        self._entry = None  # the compiled entry point, once `compile` has run
+        self._constants = [np.asarray(c.data, order="C") for c in arguments[len(fgraph.inputs) :]]
         position = {x: i for i, x in enumerate(fgraph.inputs)}
         slot = {x: i for i, x in enumerate(computed)}
         self._pick: list[tuple[str, Any]] = [
@@ -256,18 +304,119 @@ class NumbaProgram:
             else ("constant", np.asarray(x.data))
             for x in fgraph.outputs
         ]
+        # Double-buffered updates: the spare of each is the value its last call replaced
+        # (an empty placeholder at first, which never fits)
+        self._spare_of = [
+            (source, slot[fgraph.outputs[position]]) for position, source in buffered.items()
+        ]
+        self._spares = [
+            np.empty((0,) * fgraph.inputs[source].ndim, fgraph.inputs[source].type.numpy_dtype)
+            for source, _ in self._spare_of
+        ]
+        self._only_computed = self._pick == [("computed", k) for k in range(len(computed))]
 
-    def __call__(self, values: Sequence[np.ndarray]) -> list[np.ndarray]:
-        results: tuple = ()
-        if self.function is not None:
-            try:
-                results = self.function(*values, *self._constants)
-            except Exception as err:  # explained below, outside this handler
-                failure = err
-            else:
-                failure = None
-            if failure is not None:
-                raise self._explain(failure, values)
+    def signature(self) -> tuple:
+        """The Numba types the function is compiled for: C-contiguous arrays of the
+        inputs' dtypes and ranks, then the constants' own types."""
+        inputs = [
+            types.Array(from_dtype(x.type.numpy_dtype), x.ndim, "C") for x in self.fgraph.inputs
+        ]
+        spares = [typeof(spare) for spare in self._spares]
+        return (*inputs, *(typeof(c) for c in self._constants), *spares)
+
+    @property
+    def compiled(self) -> bool:
+        """Whether calls run machine code already (nothing to compile, or compiled)."""
+        if self.function is None or self._entry is not None:
+            return True
+        signature = self.signature()
+        if signature in self.function.overloads:  # this process compiled it before
+            self._entry = self.function.overloads[signature].entry_point
+            return True
+        return False
+
+    def compile(self) -> None:
+        """Compile (or load from the disk cache) the machine code for `signature()`.
+
+        Calls compile on first use anyway; `Function` calls this from a background thread
+        so that the first calls need not wait.
+        """
+        if self.function is None or self._entry is not None:
+            return
+        signature = self.signature()
+        try:
+            self.function.compile(signature)
+        except NumbaError as err:
+            raise self._explain(err, []) from None
+        # The compiled entry point unboxes its arguments without the dispatcher's type
+        # dispatch: only safe for arrays of exactly the signature's dtypes, ranks and
+        # layout, which `__call__` guarantees for checked values.
+        self._entry = self.function.overloads[signature].entry_point
+
+    def trusted(self, values: Sequence) -> list:
+        """As a call, for values nobody checked (`Function.trust_input`)."""
+        return self(values, trusted=True)
+
+    def __call__(self, values: Sequence[np.ndarray], trusted: bool = False) -> list:
+        """The outputs for `values`, one array per graph input of the input's dtype and
+        rank (the `Function` checks them; `trusted` values skip the fast entry point)."""
+        if self.function is None:
+            return self._arrange((), values)
+        if trusted:  # anything goes: the dispatcher types (and checks) what came
+            run = self.function
+        else:
+            if self._entry is None:
+                self.compile()
+            run = self._entry
+            for value in values:
+                if not value.flags.c_contiguous:  # the machine code reads C order only
+                    values = [np.asarray(v, order="C") for v in values]  # keeps 0-d as 0-d
+                    break
+        spares = self._spares
+        if spares:
+            spares = self._free(spares, values)
+        failure = None
+        try:
+            results = run(*values, *self._constants, *spares)
+        except Exception as err:  # explained below, outside this handler
+            failure = err
+        if failure is not None:
+            raise self._explain(failure, values)
+        if spares:
+            self._keep_vacated(values)
+        if self._only_computed:
+            return list(results)
+        return self._arrange(results, values)
+
+    def _free(self, spares: list[np.ndarray], values: Sequence) -> list[np.ndarray]:
+        """The spares, but a placeholder for one this call also reads (a caller may pass
+        an old value back in)."""
+        arrays = [v for v in values if type(v) is np.ndarray]
+        return [
+            np.empty((0,) * spare.ndim, spare.dtype)
+            if any(np.may_share_memory(spare, v) for v in arrays)
+            else spare
+            for spare in spares
+        ]
+
+    def _keep_vacated(self, values: Sequence) -> None:
+        """After a call that succeeded: each update's old value is its next spare (the
+        `Function` stores the new one), if the machine code may write into it."""
+        for k, (source, _) in enumerate(self._spare_of):
+            old, spare = values[source], self._spares[k]
+            if (
+                type(old) is np.ndarray
+                and old.dtype == spare.dtype
+                and old.ndim == spare.ndim
+                and old.flags.c_contiguous
+                and old.flags.writeable
+            ):
+                self._spares[k] = old
+            else:  # the spare may be the new value now: never write into that
+                self._spares[k] = np.empty((0,) * spare.ndim, spare.dtype)
+
+    def _arrange(self, results: tuple, values: Sequence[np.ndarray]) -> list:
+        """The graph's outputs from the function's results, the inputs and the constants."""
         return [
             results[where]
             if kind == "computed"
