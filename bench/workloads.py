@@ -228,6 +228,7 @@ def run_steady(builders: dict[str, Builder], args: argparse.Namespace) -> dict:
         try:
             step = builders[workload](size, args.variant)
             ok = agrees_with_numpy(workload, size, step())
+            getattr(step, "wait_ready", lambda: None)()  # per-call figures: the final program
             results[workload] = {"seconds": seconds_per_call(step, args.repeat), "agrees": ok}
         except Exception as err:  # one failing workload must not hide the others' numbers
             results[workload] = {"error": f"{type(err).__name__}: {err}"[:2000]}
