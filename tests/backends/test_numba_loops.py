@@ -251,13 +251,14 @@ def test_elementwise_loop_vectorizes(dtype):
     assert _vector_types(f), f.source
 
 
-# -- broadcasting: in place, or through views ------------------------------------------
-def test_broadcasting_loop_reads_in_place_or_through_views():
+# -- broadcasting: in place, or with a step of 0 along repeated axes --------------------
+def test_broadcasting_loop_reads_in_place_or_with_steps():
     x, y = T.matrix("x"), T.matrix("y")
     out = x * y + 1.0
     f = tl.function([x, y], out, mode=tl.Mode("numba", optimizer="fast_run"))
     assert "    if x.shape == (n0, n1) and y.shape == (n0, n1):" in f.source
-    assert "x_b = np.broadcast_to(x, (n0, n1))" in f.source
+    assert "x_s0 = 0 if x.shape[0] == 1 else 1" in f.source
+    assert "x[i0 * x_s0, i1 * x_s1]" in f.source
     reference = tl.function([x, y], out, mode=REFERENCE)
     rng = np.random.default_rng(0)
     a = rng.normal(size=(4, 6))

@@ -18,18 +18,23 @@ programs round alike. For `tanh(x) * y + b` (a matrix, a vector, a scalar):
                 t_tanh = mathlib.tanh(x[i0, i1])
                 t_mul = (t_tanh * y[i1])
                 p[i0, i1] = (t_mul + b_)
-    else:  # a length-1 axis repeats: read through broadcast views
-        x_b = np.broadcast_to(x, (n0, n1))
-        y_b = np.broadcast_to(y, (n1,))
+    else:  # a length-1 axis repeats: step 0 along it
+        if (x.shape[0] != n0 and x.shape[0] != 1) or (x.shape[1] != n1 and x.shape[1] != 1):
+            raise ValueError("tensorlab:0:broadcast")
+        x_s0 = 0 if x.shape[0] == 1 else 1
+        x_s1 = 0 if x.shape[1] == 1 else 1
+        if y.shape[0] != n1 and y.shape[0] != 1:
+            raise ValueError("tensorlab:0:broadcast")
+        y_s0 = 0 if y.shape[0] == 1 else 1
         for i0 in range(n0):
             for i1 in range(n1):
-                t_tanh = mathlib.tanh(x_b[i0, i1])
-                t_mul = (t_tanh * y_b[i1])
+                t_tanh = mathlib.tanh(x[i0 * x_s0, i1 * x_s1])
+                t_mul = (t_tanh * y[i1 * y_s0])
                 p[i0, i1] = (t_mul + b_)
 
-An axis whose length may be 1 where the output's is not is read through a broadcast
-view (`x_b`), which repeats it and checks the lengths; what the static shapes settle
-(here: b has no axes) needs no view. A view's strides are known only at run time, which
+An axis whose length may be 1 where the output's is not is read with a step (`x_s0`)
+of 0 where it repeats, after a check of its length; what the static shapes settle
+(here: b has no axes) needs no view. Such steps are known only at run time, which
 keeps LLVM from vectorizing the loop: when every such input has the output's shape (the
 common case), a first copy of the loops reads the inputs themselves.
 """
@@ -70,9 +75,11 @@ class Broadcast:
 
     Writes `n{first}`, ...: the output lengths, read from the inputs at run time (on each
     axis, the first length that is not 1). An input whose length may be 1 where the
-    output's is not is `repeated`: read through `np.broadcast_to`, a view that repeats it
-    and checks its lengths (a mismatch stops the program, and the wrapper explains it),
-    written at once, or by `loops` in a second copy of the loops only. The others are
+    output's is not is `repeated`: its lengths are checked (a mismatch stops the program,
+    and the wrapper explains it) and it is read with a step of 0 along an axis of length
+    1 (`x_s0`), from the start, or by `loops` in a second copy of the loops only. (Numba's
+    `np.broadcast_to` would do the same at a compile cost of a fraction of a second for
+    each dtype and rank.) The others are
     read directly: a static length of 1 at index 0, missing leading axes skipped.
     """
 
@@ -92,7 +99,8 @@ class Broadcast:
         self.lengths = [f"n{first + k}" for k in range(ndim)]
         # How many leading axes of each input broadcast (all of them, but for matmul)
         self._ndim = {x: (leading or {}).get(x, x.ndim) for x in inputs}
-        self._views: dict[Variable, str] = {}
+        self._steps: dict[tuple[Variable, int], str] = {}  # (input, axis) -> its step
+        self._stepping = False  # whether reads use the steps (after `write_views`)
         tensors = [x for x in self._ndim if self._ndim[x] > 0 and x not in mod.inlined]
         sources, repeated = [], []
         for k in range(ndim):
@@ -143,18 +151,31 @@ class Broadcast:
         return tuple_text(broadcast + own)
 
     def write_views(self) -> None:
-        """Write the broadcast views of the repeated inputs; later reads go through them."""
+        """Check the lengths of the repeated inputs and write their steps (0 along an axis
+        of length 1, else 1); later reads go through them."""
+        mod = self.mod
         for x in self.repeated:
-            view = self.mod.fresh(f"{self.mod.name(x)}_b")
-            self.mod.line(f"{view} = np.broadcast_to({self.source(x)}, {self._shape(x)})")
-            self._views[x] = view
+            lead = self._ndim[x]
+            outer = self.lengths[self.ndim - lead :]
+            axes = [a for a in range(lead) if x.type.shape[a] is None]
+            if not axes:
+                continue
+            fits = [f"{mod.length(x, a)} != {outer[a]} and {mod.length(x, a)} != 1" for a in axes]
+            mod.check(
+                " or ".join(f"({c})" for c in fits) if len(fits) > 1 else fits[0], "broadcast"
+            )
+            for a in axes:
+                step = mod.fresh(f"{self.source(x)}_s{a}")
+                mod.line(f"{step} = 0 if {mod.length(x, a)} == 1 else 1")
+                self._steps[x, a] = step
+            self._stepping = True
 
     def loops(self, write: Callable[[], None]) -> None:
         """Call `write()`, which writes loops reading the inputs with `element`.
 
         With repeated inputs, twice: under `if` every repeated input has its broadcast
         shape already, and the loops read the arrays in place (unit strides, which LLVM
-        vectorizes); under `else`, they read the broadcast views.
+        vectorizes); under `else`, they step 0 along the axes that repeat.
         """
         if not self.repeated:
             write()
@@ -164,20 +185,26 @@ class Broadcast:
         )
         with self.mod.block(f"if {same}:  # nothing repeats: read in place"):
             write()
-        with self.mod.block("else:  # a length-1 axis repeats: read through broadcast views"):
+        with self.mod.block("else:  # a length-1 axis repeats: step 0 along it"):
             self.write_views()
             write()
+        self._stepping = False  # the steps exist in that branch only
 
     def source(self, x: Variable) -> str:
-        """The array read for `x`: `x` itself, or its broadcast view."""
-        return self._views.get(x) or self._arrays.get(x) or self.mod.name(x)
+        """The array read for `x`."""
+        return self._arrays.get(x) or self.mod.name(x)
 
     def index(self, x: Variable, loop: Sequence[str]) -> list[str]:
         """The indices of `x` (of its broadcast axes) at the loop indices `loop`."""
         lead = self._ndim[x]
         indices = loop[self.ndim - lead :]
-        # a view repeats a static length of 1: its index 0 holds the same element
-        return ["0" if x.type.shape[a] == 1 else i for a, i in enumerate(indices)]
+        found = []
+        for a, i in enumerate(indices):
+            step = self._steps.get((x, a)) if self._stepping else None
+            if step and not i.isidentifier():  # `i1 + 1` from a partial sum's step
+                i = f"({i})"
+            found.append("0" if x.type.shape[a] == 1 else f"{i} * {step}" if step else i)
+        return found
 
     def element(self, x: Variable, loop: Sequence[str]) -> str:
         if x.ndim == 0 or x in self.mod.inlined:

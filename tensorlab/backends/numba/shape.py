@@ -32,11 +32,24 @@ def _targets(mod: ModuleWriter, shape_vector, ndim: int, first: int = 0) -> list
 
 @emit.register(BroadcastTo)
 def emit_broadcast_to(op: BroadcastTo, node: Apply, mod: ModuleWriter) -> None:
+    """A copy of `x` repeated to the target lengths: each axis of `x` has the target's
+    length, or length 1 and a step of 0 (`x_s0`)."""
     (x, shape), (out_var,) = node.inputs, node.outputs
     lengths = _targets(mod, shape, out_var.ndim)
-    # NumPy's view checks the lengths; the copy is the op's value (views are read-only)
-    view = f"np.broadcast_to({mod.name(x)}, {tuple_text(lengths)})"
-    mod.line(f"{mod.name(out_var)} = {view}.copy()")
+    lead = out_var.ndim - x.ndim  # axes x does not have: repeated whole
+    own = lengths[lead:]
+    if own:
+        fits = [f"{mod.length(x, a)} != {n} and {mod.length(x, a)} != 1" for a, n in enumerate(own)]
+        mod.check(" or ".join(f"({c})" for c in fits) if len(fits) > 1 else fits[0], "broadcast")
+    steps = []
+    for a in range(x.ndim):
+        steps.append(mod.fresh(f"{mod.name(x)}_s{a}"))
+        mod.line(f"{steps[-1]} = 0 if {mod.length(x, a)} == 1 else 1")
+    out = mod.allocate(out_var, lengths)
+    with mod.loops(lengths) as loop:
+        index = [f"{i} * {step}" for i, step in zip(loop[lead:], steps, strict=True)]  # i: a name
+        where = ", ".join(loop) if loop else "()"
+        mod.line(f"{out}[{where}] = {mod.element(x, index)}")
 
 
 @emit.register(SumToShape)
@@ -96,7 +109,9 @@ def emit_dimshuffle(op: DimShuffle, node: Apply, mod: ModuleWriter) -> None:
         view = f"{view}[{', '.join('0' if a in op.dropped else ':' for a in range(x_var.ndim))}]"
     kept = [a for a in op.order if a != "x"]
     permutation = [sorted(kept).index(a) for a in kept]
-    if permutation != sorted(permutation):
+    if permutation == sorted(permutation, reverse=True) and len(permutation) > 1:
+        view = f"{view}.T"  # Numba knows x.T of a C-ordered array is F-ordered: BLAS reads it
+    elif permutation != sorted(permutation):
         view = f"np.transpose({view}, {tuple_text([str(p) for p in permutation])})"
     if "x" in op.order:
         view = f"{view}[{', '.join('None' if a == 'x' else ':' for a in op.order)}]"
