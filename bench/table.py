@@ -48,6 +48,14 @@ ROWS = [
         False,
     ),
     Row(
+        "W5",
+        "cold",
+        "ready",
+        "W5 the same, until the compiled program has taken over",
+        "—",
+        False,
+    ),
+    Row(
         "W3",
         "cold",
         "first",

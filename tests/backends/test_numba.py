@@ -304,7 +304,8 @@ def test_source_reads_like_the_style_guide():
     assert "    # [3] Sum{axis=(0, 1)}(p) -> s   float64 ()\n" in source
     assert "    b_ = b[()]\n" in source
     assert "        for i1 in range(n1):\n" in source
-    assert "            p[i0, i1] = mathlib.sigmoid(t_add[i0, i1])\n" in source
+    assert "    #     [1] to [2] share one loop\n" in source
+    assert "            p_i = mathlib.sigmoid(t_add_i)\n" in source
     assert source.rstrip().endswith("return (p, s)")
     xv, wv = np.arange(6.0).reshape(2, 3), np.array([0.5, -1.0, 2.0])
     reference = tl.function([X, w, b], [p, s], mode=REFERENCE)(xv, wv, 0.25)

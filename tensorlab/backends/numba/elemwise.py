@@ -46,6 +46,7 @@ from collections.abc import Callable, Sequence
 
 from tensorlab.backends.numba.module import ModuleWriter, emit, literal, tuple_text
 from tensorlab.graph.basic import Apply, Variable
+from tensorlab.rewrite.canonicalize import same_shape
 from tensorlab.scalar.arithmetic import Pow
 from tensorlab.scalar.basic import ScalarOp, is_integer, upcast
 from tensorlab.scalar.cast import Cast
@@ -116,6 +117,10 @@ class Broadcast:
                 sources.append(["1"])
             if known or len(unknown) > 1:  # an unknown length may be 1 where others are not
                 repeated += [x for x, _ in unknown]
+        full = [x for x in tensors if self._ndim[x] == ndim == x.ndim]
+        if len(full) == len(tensors) > 1 and all(same_shape(x, full[0]) for x in full[1:]):
+            # the rewriter proved one shape for all: nothing can repeat
+            repeated, sources = [], [[mod.length(full[0], k)] for k in range(ndim)]
         self.repeated = list(dict.fromkeys(repeated))
         self._write_lengths(sources)
         if views:

@@ -26,6 +26,7 @@ from numba import typeof, types
 from numba.core.errors import NumbaError, NumbaPerformanceWarning
 from numba.np.numpy_support import from_dtype
 
+from tensorlab.backends.numba.loops import emit_group, loop_groups
 from tensorlab.backends.numba.module import ModuleWriter, emit, has_emitter, no_emitter
 from tensorlab.backends.numba.reduction import absorbed, emit_folded
 from tensorlab.backends.python.linker import run_node
@@ -166,15 +167,23 @@ def _write(fgraph: FunctionGraph, nodes: list[Apply], buffered: dict[int, int]):
         writer.buffers[fgraph.outputs[position]] = spare
     inside = absorbed(fgraph, nodes)  # elementwise nodes computed in a reduction's loop
     producer = {fold: node for node, fold in inside.items()}
+    groups = loop_groups(nodes, writer, set(inside))  # elementwise runs sharing a loop
+    grouped: set[Apply] = set()
     for index, node in enumerate(nodes):
+        if node in grouped:
+            continue
         writer.node_index = index
-        for text in _node_header(writer, index, node):
-            writer.line(text)
-        if node in inside:  # no block of its own: the reduction computes each element
+        for member in groups.get(node, [node]):
+            for text in _node_header(writer, nodes.index(member), member):
+                writer.line(text)
+        if node in groups:
+            emit_group(groups[node], index, fgraph, writer)
+            grouped.update(groups[node])
+        elif node in inside:  # no block of its own: the reduction computes each element
             fold = nodes.index(inside[node])
             writer.line(f"#     computed inside the loop of [{fold}]: never stored")
             continue
-        if node in producer:
+        elif node in producer:
             emit_folded(node, producer[node], writer)
         else:
             emit(node.op, node, writer)

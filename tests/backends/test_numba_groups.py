@@ -1,0 +1,102 @@
+"""Consecutive elementwise nodes of one shape share a loop (loops.py): same values as the
+reference backend, intermediate values stored only when something else reads them."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import tensorlab as tl
+import tensorlab.tensor as T
+from tensorlab.errors import RuntimeOpError, TensorlabError
+
+NUMBA = tl.Mode("numba")
+REFERENCE = tl.Mode("python")
+
+
+def _both(inputs, outputs, *values, **kwargs):
+    got = tl.function(inputs, outputs, mode=NUMBA, **kwargs)
+    want = tl.function(inputs, outputs, mode=REFERENCE, **kwargs)
+    return got, got(*values), want(*values)
+
+
+def _chain(x, depth: int):
+    y = x
+    for i in range(depth):
+        y = T.tanh(y) * 1.01 + 0.1 if i % 2 else T.exp(-y) * 0.5
+    return y
+
+
+@settings(max_examples=4, derandomize=True, database=None, deadline=None)
+@given(st.integers(2, 6), st.integers(0, 9))
+def test_a_chain_and_its_gradient_share_loops(depth, n):
+    x = T.dvector("x")
+    y = _chain(x, depth)
+    f, got, want = _both([x], [y, T.grad(y.sum(), x)], np.linspace(-2, 2, n))
+    assert "share one loop" in f.source
+    for g, w in zip(got, want, strict=True):
+        np.testing.assert_allclose(g, w, rtol=1e-14, atol=1e-300)
+
+
+def test_values_read_only_inside_the_group_are_never_stored():
+    x = T.matrix("x")
+    a = T.exp(x)
+    b = T.tanh(a)  # a is read by b and by the output c below: both in the group
+    c = a * b
+    f = tl.function([x], [c, b.sum()], mode=tl.Mode("numba", optimizer="none"))
+    source = f.source
+    assert "share one loop" in source
+    assert "t_exp = np.empty" not in source  # read only inside the loop
+    np.testing.assert_allclose(
+        f(np.ones((2, 3)))[0], np.exp(1.0) * np.tanh(np.exp(1.0)) * np.ones((2, 3))
+    )
+
+
+def test_mixed_dtypes_in_one_group():
+    x = T.vector("x", dtype="int32")
+    f = tl.function([x], [x * 3, (x * 3) > 4, T.cast(x * 3, "float32") / 2], mode=NUMBA)
+    values = np.array([-2, 0, 1, 2**30], dtype=np.int32)
+    want = tl.function([x], [x * 3, (x * 3) > 4, T.cast(x * 3, "float32") / 2], mode=REFERENCE)
+    for g, w in zip(f(values), want(values), strict=True):
+        assert g.dtype == w.dtype
+        np.testing.assert_array_equal(g, w)
+
+
+def test_a_failing_check_inside_a_group_names_its_node():
+    x, k = T.vector("x", dtype="int64"), T.vector("k", dtype="int64")
+    y = x + k
+    f = tl.function([x, k], [y, y**k], mode=NUMBA)
+    np.testing.assert_array_equal(f(np.array([1, 2]), np.array([1, 1]))[1], [2, 3])
+    with pytest.raises(TensorlabError) as caught:
+        f(np.array([1, 2]), np.array([1, -1]))
+    reference = tl.function([x, k], [y, y**k], mode=REFERENCE)
+    with pytest.raises(type(caught.value)) as expected:
+        reference(np.array([1, 2]), np.array([1, -1]))
+    # the same error, but for the line that compiled the function
+    assert str(caught.value).splitlines()[:2] == str(expected.value).splitlines()[:2]
+    assert not isinstance(caught.value, RuntimeOpError) or "bug" not in str(caught.value)
+
+
+def test_broadcasting_inputs_break_the_group():
+    x, row = T.matrix("x"), T.vector("row")
+    y = T.exp(x)
+    z = y + row  # may broadcast: its own loop, with the broadcasting checks
+    f, got, want = _both([x, row], [y, z], np.ones((2, 3)), np.arange(3.0))
+    assert "share one loop" not in f.source
+    for g, w in zip(got, want, strict=True):
+        np.testing.assert_allclose(g, w, rtol=1e-15)
+
+
+def test_an_update_in_a_group_goes_to_its_spare_buffer():
+    s = tl.shared(np.zeros(3), name="s")
+    t = T.exp(s)
+    f = tl.function([], t.sum(), updates=[(s, t * 0.5 + s)], mode=NUMBA)
+    assert "s_spare" in f.source
+    for _ in range(3):
+        f()
+    want = np.zeros(3)
+    for _ in range(3):
+        want = np.exp(want) * 0.5 + want
+    np.testing.assert_allclose(s.get_value(), want, rtol=1e-14)
