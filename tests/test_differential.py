@@ -12,7 +12,6 @@ found here becomes a named test in tests/regressions/.
 
 from __future__ import annotations
 
-import importlib
 import os
 
 import numpy as np
@@ -152,7 +151,7 @@ def test_rewritten_graphs_agree_with_the_graph_as_written(graph: Graph):
 def test_backends_agree_with_the_reference(backend: str):
     """A compiled backend computes what the reference backend does, graph by graph."""
 
-    @budget(4, share=20)  # a compiling backend spends seconds per graph
+    @budget(200, share=2)  # about 1.7 s a graph: Numba compiles each one
     @given(graphs())
     def check(graph: Graph):
         check_modes(graph, [tl.Mode(backend, "fast_run")])
@@ -200,13 +199,7 @@ def test_random_draws_repeat_for_the_same_seed(graph: Graph):
 @pytest.mark.parametrize("backend", OTHER_BACKENDS)
 def test_backends_draw_the_reference_random_numbers(backend: str):
     """Random streams seeded alike draw the reference backend's numbers."""
-    from tensorlab.tensor.random import RandomUniform
-
-    backend_module = importlib.import_module(BACKENDS[backend])
-    if not backend_module.has_emitter(RandomUniform):
-        pytest.skip(f"the {backend} backend has no random ops yet")
-
-    @budget(5, share=50)
+    @budget(30, share=10)
     @given(graphs(first=stream))
     def check(graph: Graph):
         check_modes(graph, [tl.Mode(backend, "fast_run")])
