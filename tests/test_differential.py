@@ -199,6 +199,7 @@ def test_random_draws_repeat_for_the_same_seed(graph: Graph):
 @pytest.mark.parametrize("backend", OTHER_BACKENDS)
 def test_backends_draw_the_reference_random_numbers(backend: str):
     """Random streams seeded alike draw the reference backend's numbers."""
+
     @budget(30, share=10)
     @given(graphs(first=stream))
     def check(graph: Graph):

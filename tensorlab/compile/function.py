@@ -364,11 +364,20 @@ class Function:
         self._update_storage = [shared_vars[index[s]].storage for s in updated]
         self.updates = list(updated)  # the shared variables it updates, in output order
         self.shared_variables = shared_vars
+        # The program and which of its outputs are new memory, read together by a call
+        self._current = (program, self._fresh_outputs(program))
         if isinstance(program, BackgroundProgram):
             program.when_ready(self._take_compiled)
 
+    def _fresh_outputs(self, program: Any) -> list[bool]:
+        """Which outputs the program returns in new memory (no copy needed)."""
+        fresh = getattr(program, "fresh", None)
+        return list(fresh[: self.n_outputs]) if fresh is not None else [False] * self.n_outputs
+
     def _take_compiled(self, compiled: Any) -> None:
-        self.program = compiled  # from the compiling thread: calls after this one use it
+        # From the compiling thread: one assignment, so a call sees the old pair or the new
+        self._current = (compiled, self._fresh_outputs(compiled))
+        self.program = compiled
 
     @property
     def source(self) -> str | None:
@@ -397,21 +406,26 @@ class Function:
                 f"({', '.join(name for _, name, _ in self._checks)}), but {len(args)} were given",
                 at=self.location,
             )
+        program, fresh = self._current
         if self.trust_input:
             values = [*args, *[cell[0] for cell in self._shared_storage]]
-            results = getattr(self.program, "trusted", self.program)(values)
+            results = getattr(program, "trusted", program)(values)
         else:
             values = list(map(operator.call, self._filters, args))
             for cell in self._shared_storage:
                 values.append(cell[0])
-            results = self.program(values)
+            results = program(values)
         n = self.n_outputs
         # Writes happen only now: a call that raised above changed no shared value.
-        for cell, value in zip(self._update_storage, results[n:], strict=True):
-            cell[0] = value
+        if self._update_storage:
+            for cell, value in zip(self._update_storage, results[n:], strict=True):
+                cell[0] = value
         if self._single:
-            return _owned(results[0], values, results)
-        return [_owned(out, values, results) for out in results[:n]]
+            return results[0] if fresh[0] else _owned(results[0], values, results)
+        return [
+            out if new else _owned(out, values, results)
+            for out, new in zip(results[:n], fresh, strict=True)
+        ]
 
     def _merge_keywords(self, args: tuple, kwargs: dict) -> tuple:
         merged = list(args) + self._defaults[len(args) :]

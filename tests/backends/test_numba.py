@@ -132,6 +132,8 @@ def test_case_matches_reference(case: Case):
                 raise
             got = f(*arrays)
             assert_matches(got, want, _rounding(f.fgraph), arrays, f"{case.id} {mode}")
+            # an output is the caller's own: no memory shared with an input
+            assert not any(np.shares_memory(got, a) for a in arrays), case.id
 
     check()
 

@@ -34,7 +34,11 @@ from tensorlab.errors import BackendError, RuntimeOpError, TensorlabError, error
 from tensorlab.graph.basic import Apply, Constant, Variable
 from tensorlab.graph.fgraph import FunctionGraph
 from tensorlab.graph.source import user_location
+from tensorlab.tensor.dimshuffle import DimShuffle
 from tensorlab.tensor.elemwise import Elemwise
+from tensorlab.tensor.reshape import Reshape
+from tensorlab.tensor.shape import SpecifyShape
+from tensorlab.tensor.subtensor import Subtensor
 
 __all__ = ["NumbaProgram", "cache_dir", "link"]
 
@@ -128,6 +132,21 @@ def _buffered(fgraph: FunctionGraph) -> dict[int, int]:
         ):
             found[position] = source
     return found
+
+
+# Ops whose Numba code may return a view of an input (or the input itself)
+_VIEWS = (DimShuffle, Reshape, SpecifyShape, Subtensor)
+
+
+def _fresh_outputs(fgraph: FunctionGraph) -> list[bool]:
+    """For each output: whether the program returns an array nobody else holds (computed
+    into new memory, returned once), which the `Function` then need not copy."""
+    return [
+        var.owner is not None
+        and not isinstance(var.owner.op, _VIEWS)
+        and fgraph.outputs.count(var) == 1
+        for var in fgraph.outputs
+    ]
 
 
 def _no_float16(var: Variable, at: Any) -> BackendError:
@@ -322,6 +341,7 @@ class NumbaProgram:
             np.empty((0,) * fgraph.inputs[source].ndim, fgraph.inputs[source].type.numpy_dtype)
             for source, _ in self._spare_of
         ]
+        self.fresh = _fresh_outputs(fgraph)
         self._only_computed = self._pick == [("computed", k) for k in range(len(computed))]
 
     def signature(self) -> tuple:
@@ -366,7 +386,7 @@ class NumbaProgram:
         """As a call, for values nobody checked (`Function.trust_input`)."""
         return self(values, trusted=True)
 
-    def __call__(self, values: Sequence[np.ndarray], trusted: bool = False) -> list:
+    def __call__(self, values: Sequence[np.ndarray], trusted: bool = False) -> Sequence:
         """The outputs for `values`, one array per graph input of the input's dtype and
         rank (the `Function` checks them; `trusted` values skip the fast entry point)."""
         if self.function is None:
@@ -394,7 +414,7 @@ class NumbaProgram:
         if spares:
             self._keep_vacated(values)
         if self._only_computed:
-            return list(results)
+            return results  # a tuple: the `Function` only indexes it
         return self._arrange(results, values)
 
     def _free(self, spares: list[np.ndarray], values: Sequence) -> list[np.ndarray]:

@@ -217,6 +217,32 @@ def _partial_folds(
     return f" {partial} ".join(terms)
 
 
+def _fold_node(
+    mod: ModuleWriter,
+    node: Apply,
+    source: _Input,
+    identity: str,
+    update: Update,
+    partial: str | None = None,
+) -> None:
+    """Write reduction `node`'s output: its input (`source`) folded by `update`."""
+    (x,), (out,) = node.inputs, node.outputs
+    dtype = out.type.dtype
+    source.loops(
+        lambda: emit_fold(
+            mod,
+            x,
+            node.op.axis,
+            mod.name(out),
+            dtype,
+            identity,
+            update,
+            lambda index: cast(source.read(index), x.type.dtype, dtype),
+            partial,
+        )
+    )
+
+
 def _add(acc: str, value: str) -> list[str]:
     return [f"{acc} += {value}"]
 
@@ -236,19 +262,7 @@ def emit_sum(op: Sum | Prod, node: Apply, mod: ModuleWriter, producer: Apply | N
     # product keeps NumPy's order: in another, it may overflow where NumPy's does not.
     partial = "+" if total and np.dtype(dtype).kind == "f" else None
     source = _Input(mod, x, producer)
-    source.loops(
-        lambda: emit_fold(
-            mod,
-            x,
-            op.axis,
-            mod.name(out),
-            dtype,
-            identity,
-            _add if total else _multiply,
-            lambda index: cast(source.read(index), x.type.dtype, dtype),
-            partial,
-        )
-    )
+    _fold_node(mod, node, source, identity, _add if total else _multiply, partial)
 
 
 def extremum_identity(dtype: str, largest: bool) -> str:
@@ -288,18 +302,7 @@ def emit_extremum(
         with np.errstate(all="ignore"):
             identity = literal(np.asarray(initial).astype(dtype)[()], dtype)
     update = extremum_update(mod, largest)
-    source.loops(
-        lambda: emit_fold(
-            mod,
-            x,
-            op.axis,
-            mod.name(out),
-            dtype,
-            identity,
-            update,
-            lambda index: cast(source.read(index), x.type.dtype, dtype),
-        )
-    )
+    _fold_node(mod, node, source, identity, update)
 
 
 @emit.register(ArgExtremum)
