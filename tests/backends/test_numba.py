@@ -174,7 +174,7 @@ def test_relu_and_abs_of_large_unsigned_values():
 
 
 # -- shared variables and updates --------------------------------------------------------
-def _logistic_regression_step(mode: str, rng: np.random.Generator):
+def _logistic_regression_step(mode: str):
     X, y = T.matrix("X"), T.vector("y")
     w = tl.shared(np.zeros(5), name="w")
     b = tl.shared(0.0, name="b")
@@ -190,7 +190,7 @@ def test_training_with_updates_matches_reference(rng):
     y = (X @ np.arange(5.0) > 0).astype(np.float64)
     trained = {}
     for mode in ("python", "numba"):
-        train, w, b = _logistic_regression_step(mode, rng)
+        train, w, b = _logistic_regression_step(mode)
         losses = [float(train(X, y)) for _ in range(5)]
         trained[mode] = (losses, w.get_value(), b.get_value())
     (losses, w_ref, b_ref), (numba_losses, w_numba, b_numba) = trained["python"], trained["numba"]

@@ -9,31 +9,21 @@ import pytest
 import tensorlab as tl
 import tensorlab.tensor as T
 from tensorlab.errors import TensorlabError
+from tests.backends.test_numba import _logistic_regression_step
 
 NUMBA = tl.Mode("numba")
-
-
-def _logistic_step(mode):
-    X, y = T.matrix("X"), T.vector("y")
-    w = tl.shared(np.zeros(3), name="w")
-    b = tl.shared(0.0, name="b")
-    p = T.sigmoid(T.dot(X, w) + b)
-    loss = T.nnet.binary_crossentropy(p, y).mean()
-    gw, gb = T.grad(loss, [w, b])
-    step = tl.function([X, y], loss, updates=[(w, w - 0.5 * gw), (b, b - 0.5 * gb)], mode=mode)
-    return step, w, b
 
 
 @pytest.fixture
 def data():
     rng = np.random.default_rng(0)
-    return rng.normal(size=(8, 3)), (rng.random(8) > 0.5).astype(float)
+    return rng.normal(size=(8, 5)), (rng.random(8) > 0.5).astype(float)
 
 
 def test_updates_alternate_between_two_buffers(data):
-    step, w, b = _logistic_step(NUMBA)
+    step, w, b = _logistic_regression_step(NUMBA)
     assert "w_spare" in step.source and "b_spare" in step.source
-    want_step, want_w, want_b = _logistic_step("python")
+    want_step, want_w, want_b = _logistic_regression_step("python")
     buffers = []
     for _ in range(6):
         np.testing.assert_allclose(step(*data), want_step(*data), rtol=1e-13)
@@ -45,7 +35,7 @@ def test_updates_alternate_between_two_buffers(data):
 
 
 def test_a_failing_call_changes_no_shared_value(data):
-    step, w, b = _logistic_step(NUMBA)
+    step, w, b = _logistic_regression_step(NUMBA)
     step(*data)
     step(*data)  # the spare now holds the value before the last step
     before = w.get_value(), b.get_value()
@@ -53,7 +43,7 @@ def test_a_failing_call_changes_no_shared_value(data):
         step(data[0], np.ones(5))  # y does not fit X: fails after the spare is written
     np.testing.assert_array_equal(w.get_value(), before[0])
     np.testing.assert_array_equal(b.get_value(), before[1])
-    want_step, want_w, _ = _logistic_step("python")
+    want_step, want_w, _ = _logistic_regression_step("python")
     for _ in range(3):
         want_step(*data)
     step(*data)

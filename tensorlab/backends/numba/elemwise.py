@@ -92,7 +92,7 @@ class Broadcast:
         first: int = 0,
         leading: dict[Variable, int] | None = None,
         arrays: dict[Variable, str] | None = None,
-        views: bool = True,
+        steps: bool = True,
     ) -> None:
         self.mod = mod
         self.ndim = ndim
@@ -101,7 +101,7 @@ class Broadcast:
         # How many leading axes of each input broadcast (all of them, but for matmul)
         self._ndim = {x: (leading or {}).get(x, x.ndim) for x in inputs}
         self._steps: dict[tuple[Variable, int], str] = {}  # (input, axis) -> its step
-        self._stepping = False  # whether reads use the steps (after `write_views`)
+        self._stepping = False  # whether reads use the steps (after `write_steps`)
         tensors = [x for x in self._ndim if self._ndim[x] > 0 and x not in mod.inlined]
         sources, repeated = [], []
         for k in range(ndim):
@@ -123,8 +123,8 @@ class Broadcast:
             repeated, sources = [], [[mod.length(full[0], k)] for k in range(ndim)]
         self.repeated = list(dict.fromkeys(repeated))
         self._write_lengths(sources)
-        if views:
-            self.write_views()
+        if steps:
+            self.write_steps()
 
     def _write_lengths(self, sources: list[list[str]]) -> None:
         mod = self.mod
@@ -155,7 +155,7 @@ class Broadcast:
         own = [self.mod.length(x, a) for a in range(lead, x.ndim)]
         return tuple_text(broadcast + own)
 
-    def write_views(self) -> None:
+    def write_steps(self) -> None:
         """Check the lengths of the repeated inputs and write their steps (0 along an axis
         of length 1, else 1); later reads go through them."""
         mod = self.mod
@@ -191,7 +191,7 @@ class Broadcast:
         with self.mod.block(f"if {same}:  # nothing repeats: read in place"):
             write()
         with self.mod.block("else:  # a length-1 axis repeats: step 0 along it"):
-            self.write_views()
+            self.write_steps()
             write()
         self._stepping = False  # the steps exist in that branch only
 
@@ -315,7 +315,7 @@ class Element:
     """One element of an elementwise node, for loops to write: `write(broadcast, loop)`.
 
     The text is made once, with the inputs' reads left open (`$0$`, ...): every loop
-    that writes it (reading in place, through broadcast views, once per partial sum of a
+    that writes it (reading in place, with steps of 0 along repeated axes, once per partial sum of a
     reduction) then uses the same names. 0-d inputs are read before the loops (write the
     `Element` outside them), and an element read more than once is bound to a local.
     `stored=False` converts the result to the node's dtype in the expression itself.
@@ -369,7 +369,7 @@ def _replace(lines: list[str], result: str, texts: dict[str, str]) -> tuple[list
 def emit_elemwise(op: Elemwise, node: Apply, mod: ModuleWriter) -> None:
     (out_var,) = node.outputs
     element = Element(mod, node)
-    broadcast = Broadcast(mod, node.inputs, out_var.ndim, views=False)
+    broadcast = Broadcast(mod, node.inputs, out_var.ndim, steps=False)
     out = mod.allocate(out_var, broadcast.lengths)
 
     def write() -> None:

@@ -192,8 +192,8 @@ def _write(fgraph: FunctionGraph, nodes: list[Apply], buffered: dict[int, int]):
         if node in grouped:
             continue
         writer.node_index = index
-        for member in groups.get(node, [node]):
-            for text in _node_header(writer, nodes.index(member), member):
+        for k, member in enumerate(groups.get(node, [node])):  # a group's run is consecutive
+            for text in _node_header(writer, index + k, member):
                 writer.line(text)
         if node in groups:
             emit_group(groups[node], index, fgraph, writer)

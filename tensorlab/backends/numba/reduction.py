@@ -124,7 +124,7 @@ class _Input:
             lengths_of(mod, x)
         else:
             self._element = Element(mod, producer, stored=False)
-            self._broadcast = Broadcast(mod, producer.inputs, x.ndim, views=False)
+            self._broadcast = Broadcast(mod, producer.inputs, x.ndim, steps=False)
 
     def read(self, index: list[str]) -> str:
         """The element at input position `index` (in the dtype of `x`)."""
