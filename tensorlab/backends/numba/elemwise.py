@@ -12,6 +12,7 @@ programs round alike. For `tanh(x) * y + b` (a matrix, a vector, a scalar):
     n1 = x.shape[1]
     n1 = y.shape[0] if n1 == 1 else n1
     p = np.empty((n0, n1), dtype=np.float64)
+    huge_pages(p)  # from 4 MiB up, as NumPy does (memory.py)
     if x.shape == (n0, n1) and y.shape == (n1,):  # nothing repeats: read in place
         for i0 in range(n0):
             for i1 in range(n1):

@@ -193,14 +193,20 @@ class ModuleWriter:
 
         For an output the caller gives a buffer for (a shared variable's spare, see
         linker.py), the buffer is used when its shape fits, so a training step
-        allocates nothing.
+        allocates nothing. A new array of 4 MiB or more gets huge pages (`memory.py`).
         """
         out, empty = self.name(var), f"np.empty({tuple_text(shape)}, dtype={self.dtype(var)})"
+        huge_pages = self.require("tensorlab.backends.numba.memory", "huge_pages")
         buffer = self.buffers.get(var)
         if buffer is None:
             self.line(f"{out} = {empty}")
+            self.line(f"{huge_pages}({out})")
         else:
-            self.line(f"{out} = {buffer} if {buffer}.shape == {tuple_text(shape)} else {empty}")
+            self.line(f"if {buffer}.shape == {tuple_text(shape)}:")
+            self.line(f"    {out} = {buffer}")
+            self.line("else:")
+            self.line(f"    {out} = {empty}")
+            self.line(f"    {huge_pages}({out})")
         return out
 
     # -- naming -------------------------------------------------------------------
