@@ -397,15 +397,7 @@ class Function:
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if kwargs or len(args) != self._arity:
-            args = self._merge_keywords(args, kwargs)
-        if len(args) != self._arity:
-            raise error(
-                InputError,
-                f"{self._label()} takes {len(self._checks)} argument"
-                f"{'s' if len(self._checks) != 1 else ''} "
-                f"({', '.join(name for _, name, _ in self._checks)}), but {len(args)} were given",
-                at=self.location,
-            )
+            args = self._checked_arity(self._merge_keywords(args, kwargs))
         program, fresh = self._current
         if self.trust_input:
             values = [*args, *[cell[0] for cell in self._shared_storage]]
@@ -426,6 +418,17 @@ class Function:
             out if new else _owned(out, values, results)
             for out, new in zip(results[:n], fresh, strict=True)
         ]
+
+    def _checked_arity(self, args: tuple) -> tuple:
+        if len(args) != self._arity:
+            raise error(
+                InputError,
+                f"{self._label()} takes {len(self._checks)} argument"
+                f"{'s' if len(self._checks) != 1 else ''} "
+                f"({', '.join(name for _, name, _ in self._checks)}), but {len(args)} were given",
+                at=self.location,
+            )
+        return args
 
     def _merge_keywords(self, args: tuple, kwargs: dict) -> tuple:
         merged = list(args) + self._defaults[len(args) :]

@@ -77,10 +77,17 @@ class TensorType(Type):
         >>> check([1, 2])
         array([1., 2.])
         """
-        dtype, ndim, loose = self.numpy_dtype, self.ndim, not self.static_axes
+        dtype, ndim = self.numpy_dtype, self.ndim
+        if self.static_axes:  # lengths to check: no shortcut
+            return lambda value: self.filter(value, name, allow_downcast)
 
         def check(value: Any) -> np.ndarray:
-            if type(value) is np.ndarray and value.dtype == dtype and value.ndim == ndim and loose:
+            # `is` first: NumPy's builtin dtypes are singletons, and `==` costs more
+            if (
+                type(value) is np.ndarray
+                and (value.dtype is dtype or value.dtype == dtype)
+                and value.ndim == ndim
+            ):
                 return value
             return self.filter(value, name, allow_downcast)
 

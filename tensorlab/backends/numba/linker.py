@@ -322,6 +322,8 @@ class NumbaProgram:
         self.function = function
         self._entry = None  # the compiled entry point, once `compile` has run
         self._constants = [np.asarray(c.data, order="C") for c in arguments[len(fgraph.inputs) :]]
+        self._extra = bool(self._constants)
+        self._arrays = [k for k, x in enumerate(fgraph.inputs) if x.ndim > 0]
         position = {x: i for i, x in enumerate(fgraph.inputs)}
         slot = {x: i for i, x in enumerate(computed)}
         self._pick: list[tuple[str, Any]] = [
@@ -397,8 +399,8 @@ class NumbaProgram:
             if self._entry is None:
                 self.compile()
             run = self._entry
-            for value in values:
-                if not value.flags.c_contiguous:  # the machine code reads C order only
+            for k in self._arrays:  # a 0-d value is always in C order
+                if not values[k].flags.c_contiguous:  # the machine code reads C order only
                     values = [np.asarray(v, order="C") for v in values]  # keeps 0-d as 0-d
                     break
         spares = self._spares
@@ -406,7 +408,10 @@ class NumbaProgram:
             spares = self._free(spares, values)
         failure = None
         try:
-            results = run(*values, *self._constants, *spares)
+            if self._extra or spares:
+                results = run(*values, *self._constants, *spares)
+            else:
+                results = run(*values)
         except Exception as err:  # explained below, outside this handler
             failure = err
         if failure is not None:

@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from tensorlab.backends.numba.memory import HUGE
 from tensorlab.errors import BackendError, error
 from tensorlab.graph.basic import Apply, Constant, Op, Variable
 
@@ -49,6 +50,7 @@ RESERVED = frozenset(
 )
 # Loop indices, lengths and temporaries have their own patterns; user names avoid them.
 _INTERNAL = re.compile(r"^(i\d+|n\d+|t_.*|c_\d+|in\d+|f_.*)$")
+_MEMORY = "tensorlab.backends.numba.memory"
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
@@ -196,17 +198,19 @@ class ModuleWriter:
         allocates nothing. A new array of 4 MiB or more gets huge pages (`memory.py`).
         """
         out, empty = self.name(var), f"np.empty({tuple_text(shape)}, dtype={self.dtype(var)})"
-        huge_pages = self.require("tensorlab.backends.numba.memory", "huge_pages")
+        lengths = var.type.shape
+        small = None not in lengths and math.prod(lengths) * var.type.numpy_dtype.itemsize < HUGE
+        advise = [] if small else [f"{self.require(_MEMORY, 'huge_pages')}({out})"]
         buffer = self.buffers.get(var)
         if buffer is None:
-            self.line(f"{out} = {empty}")
-            self.line(f"{huge_pages}({out})")
+            for text in [f"{out} = {empty}", *advise]:
+                self.line(text)
         else:
             self.line(f"if {buffer}.shape == {tuple_text(shape)}:")
             self.line(f"    {out} = {buffer}")
             self.line("else:")
-            self.line(f"    {out} = {empty}")
-            self.line(f"    {huge_pages}({out})")
+            for text in [f"{out} = {empty}", *advise]:
+                self.line(f"    {text}")
         return out
 
     # -- naming -------------------------------------------------------------------
