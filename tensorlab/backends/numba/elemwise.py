@@ -43,6 +43,7 @@ common case), a first copy of the loops reads the inputs themselves.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 
 from tensorlab.backends.numba.module import ModuleWriter, emit, literal, tuple_text
@@ -331,17 +332,18 @@ class Element:
         args = [(m, x.type.dtype) for m, x in zip(marks, self.inputs, strict=True)]
         lines, result = scalar_code(mod, node.op.scalar_op, args, out.type.dtype, stored)
         self._open: dict[str, Variable] = {}  # mark -> the input read there
-        binds = []
+        uses = Counter(_MARK.findall("\n".join([*lines, result])))
+        binds, locals_ = [], {}
         for x in dict.fromkeys(self.inputs):
             mine = [m for m, y in zip(marks, self.inputs, strict=True) if y is x]
-            uses = sum(text.count(m) for text in [*lines, result] for m in mine)
-            if uses > 1 and x not in self.hoisted and x not in mod.inlined:
+            if sum(uses[m] for m in mine) > 1 and x not in self.hoisted and x not in mod.inlined:
                 local = mod.fresh(f"{mod.name(x)}_i")
                 binds.append(f"{local} = {mine[0]}")
                 self._open[mine[0]] = x
-                lines, result = _replace(lines, result, {m: local for m in mine})
+                locals_.update((m, local) for m in mine)
             else:
                 self._open.update((m, x) for m in mine)
+        lines, result = _replace(lines, result, locals_)
         self.lines = binds + lines
         self.result = result
 
@@ -357,11 +359,15 @@ class Element:
         return result
 
 
+_MARK = re.compile(r"\$\d+\$")
+
+
 def _replace(lines: list[str], result: str, texts: dict[str, str]) -> tuple[list[str], str]:
+    """`lines` and `result` with each mark of `texts` replaced, in one pass per line (a
+    long fused chain has hundreds of marks)."""
+
     def fill(text: str) -> str:
-        for mark, replacement in texts.items():
-            text = text.replace(mark, replacement)
-        return text
+        return _MARK.sub(lambda m: texts.get(m.group(0), m.group(0)), text)
 
     return [fill(text) for text in lines], fill(result)
 

@@ -139,6 +139,7 @@ class ModuleWriter:
         self._depth = 1
         self._names: dict[Variable, str] = {}
         self._used: set[str] = set(RESERVED)
+        self._suffix: dict[str, int] = {}  # base name -> the next suffix `fresh` tries
         self._counts = {"c_": 0, "in": 0}
         self._values: dict[Variable, str] = {}  # 0-d arrays read once into a local
         # Outputs that may be written into a buffer the caller passes (double-buffered
@@ -216,9 +217,10 @@ class ModuleWriter:
     # -- naming -------------------------------------------------------------------
     def fresh(self, base: str) -> str:
         """An identifier not used yet: `base`, else `base_2`, `base_3`, ..."""
-        name, k = base, 2
+        name, k = base, self._suffix.get(base, 2)
         while name in self._used:
             name, k = f"{base}_{k}", k + 1
+        self._suffix[base] = k  # the next to try: a 400-deep chain has 400 t_mul's
         self._used.add(name)
         return name
 
