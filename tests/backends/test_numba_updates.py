@@ -99,3 +99,12 @@ def test_a_new_shape_gets_a_new_buffer():
     s.set_value(np.zeros(5))
     f(np.arange(5.0))  # the spare holds 2 numbers: 5 need a new array
     np.testing.assert_array_equal(s.get_value(), np.arange(5.0))
+
+
+def test_trust_input_goes_through_the_dispatcher():
+    """Trusted values skip the checks, not the types: an int array still computes."""
+    x = T.dvector("x")
+    f = tl.function([x], x + 1, mode="numba")
+    f.trust_input = True
+    np.testing.assert_array_equal(f(np.zeros(2)), [1.0, 1.0])
+    assert f(np.arange(2)).tolist() == [1, 2]

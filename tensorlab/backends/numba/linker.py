@@ -322,7 +322,6 @@ class NumbaProgram:
         self.function = function
         self._entry = None  # the compiled entry point, once `compile` has run
         self._constants = [np.asarray(c.data, order="C") for c in arguments[len(fgraph.inputs) :]]
-        self._extra = bool(self._constants)
         self._arrays = [k for k, x in enumerate(fgraph.inputs) if x.ndim > 0]
         position = {x: i for i, x in enumerate(fgraph.inputs)}
         slot = {x: i for i, x in enumerate(computed)}
@@ -384,6 +383,29 @@ class NumbaProgram:
         # layout, which `__call__` guarantees for checked values.
         self._entry = self.function.overloads[signature].entry_point
 
+    def fast(self) -> Callable[[Sequence[np.ndarray]], Sequence]:
+        """A call as `self(values)`, compiled first, for checked values: the closure keeps
+        what a call would look up, so that a tiny graph's call costs little more than its
+        machine code. The `Function` calls it once the program runs its calls. Graphs
+        with spare buffers or with outputs that are not computed get `self`."""
+        if self.function is None or self._spare_of or not self._only_computed:
+            return self
+        self.compile()
+        entry, arrays, constants, explain = self._entry, self._arrays, self._constants, self._explain
+
+        def call(values: Sequence[np.ndarray]) -> Sequence:
+            for k in arrays:  # a 0-d value is always in C order
+                if not values[k].flags.c_contiguous:  # the machine code reads C order only
+                    values = [np.asarray(v, order="C") for v in values]  # keeps 0-d as 0-d
+                    break
+            try:
+                return entry(*values, *constants) if constants else entry(*values)
+            except Exception as err:  # explained below, outside this handler
+                failure = err
+            raise explain(failure, values)
+
+        return call
+
     def trusted(self, values: Sequence) -> list:
         """As a call, for values nobody checked (`Function.trust_input`)."""
         return self(values, trusted=True)
@@ -408,10 +430,7 @@ class NumbaProgram:
             spares = self._free(spares, values)
         failure = None
         try:
-            if self._extra or spares:
-                results = run(*values, *self._constants, *spares)
-            else:
-                results = run(*values)
+            results = run(*values, *self._constants, *spares)
         except Exception as err:  # explained below, outside this handler
             failure = err
         if failure is not None:
