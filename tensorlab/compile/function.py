@@ -468,7 +468,7 @@ def _caller(program: Any) -> Any:
     """What a call runs: the program's own fast path for checked values where it has
     one (a compiled program's `fast()`), else the program."""
     fast = getattr(program, "fast", None)
-    return program if fast is None or isinstance(program, BackgroundProgram) else fast()
+    return program if fast is None else fast()
 
 
 def _owned(out: np.ndarray, inputs: list, results: list) -> np.ndarray:
