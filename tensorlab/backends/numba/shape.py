@@ -99,7 +99,8 @@ def emit_dimshuffle(op: DimShuffle, node: Apply, mod: ModuleWriter) -> None:
     unknown = [a for a in op.dropped if x_var.type.shape[a] != 1]
     if unknown:
         mod.check(" or ".join(f"{mod.length(x_var, a)} != 1" for a in unknown), "shape")
-    if out_var.ndim == 0 or x_var.ndim == 0:  # no view of a scalar: a new array
+    # No view of a scalar: a new array (indexing away every axis gives a number)
+    if out_var.ndim == 0 or x_var.ndim == len(op.dropped):
         ones = tuple_text(["1"] * out_var.ndim)
         value = mod.element(x_var, ["0"] * x_var.ndim)
         mod.line(f"{out} = np.full({ones}, {value}, dtype={mod.dtype(out_var)})")
