@@ -22,6 +22,7 @@ from tensorlab.backends.numba.mathlib.bits import (
     int32_to_float32,
     jitable,
     ldexp32,
+    mul_add,
     pow2_32,
 )
 
@@ -49,10 +50,10 @@ def _exp_tail(r):
     r2 = r * r
     r4 = r2 * r2
     # Estrin's scheme: a short dependency chain, so that the CPU overlaps loop iterations
-    p01 = F(0.5) + F(0.1666666716337204) * r
-    p23 = F(0.04166646674275398) + F(0.008333360776305199) * r
-    p45 = F(0.0013933615991845727) + F(0.00019857805455103517) * r
-    p = (p01 + p23 * r2) + p45 * r4
+    p01 = mul_add(F(0.1666666716337204), r, F(0.5))
+    p23 = mul_add(F(0.008333360776305199), r, F(0.04166646674275398))
+    p45 = mul_add(F(0.00019857805455103517), r, F(0.0013933615991845727))
+    p = mul_add(p45, r4, mul_add(p23, r2, p01))
     return r2 * p
 
 
@@ -101,8 +102,8 @@ def _log_reduced(f, k):
     s = f / (F(2.0) + f)
     z = s * s
     z2 = z * z
-    q01 = F(0.6666668653488159) + F(0.3998853266239166) * z
-    q = q01 + F(0.29590892791748047) * z2
+    q01 = mul_add(F(0.3998853266239166), z, F(0.6666668653488159))
+    q = mul_add(F(0.29590892791748047), z2, q01)
     half_f2 = F(0.5) * f * f
     return k * _LN2_HI + (f - (half_f2 - (s * (half_f2 + z * q) + k * _LN2_LO)))
 
@@ -178,21 +179,21 @@ def erf(x):
     # Horner here: with x**2 up to 1 and alternating signs, Estrin's partial sums would
     # cancel and cost an ulp; the chain is no bottleneck, `far` runs alongside.
     q = F(7.853861461626366e-05)
-    q = q * z + F(-0.0008010193705558777)
-    q = q * z + F(0.005188327748328447)
-    q = q * z + F(-0.026853812858462334)
-    q = q * z + F(0.1128358542919159)
-    q = q * z + F(-0.3761262595653534)
-    q = q * z + F(0.12837916612625122)
+    q = mul_add(q, z, F(-0.0008010193705558777))
+    q = mul_add(q, z, F(0.005188327748328447))
+    q = mul_add(q, z, F(-0.026853812858462334))
+    q = mul_add(q, z, F(0.1128358542919159))
+    q = mul_add(q, z, F(-0.3761262595653534))
+    q = mul_add(q, z, F(0.12837916612625122))
     near = x + x * q
     b = F(4.0) if a > F(4.0) else a
     u = (b - F(3.0)) / (b + F(3.0))
     u2 = u * u
     u4 = u2 * u2
     # Estrin's scheme: a short dependency chain, so that the CPU overlaps loop iterations
-    g01 = F(0.1790003478527069) + F(-0.32625505328178406) * u
-    g23 = F(0.245382621884346) + F(-0.15127775073051453) * u
-    g45 = F(0.06827181577682495) + F(-0.029866928234696388) * u
-    g = (g01 + g23 * u2) + g45 * u4
+    g01 = mul_add(F(-0.32625505328178406), u, F(0.1790003478527069))
+    g23 = mul_add(F(-0.15127775073051453), u, F(0.245382621884346))
+    g45 = mul_add(F(-0.029866928234696388), u, F(0.06827181577682495))
+    g = mul_add(g45, u4, mul_add(g23, u2, g01))
     far = F(1.0) - exp(-b * b) * g
     return near if a < F(1.0) else copysign32(far, x)
