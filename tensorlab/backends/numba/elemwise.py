@@ -13,31 +13,29 @@ programs round alike. For `tanh(x) * y + b` (a matrix, a vector, a scalar):
     n1 = y.shape[0] if n1 == 1 else n1
     p = np.empty((n0, n1), dtype=np.float64)
     huge_pages(p)  # from 4 MiB up, as NumPy does (memory.py)
-    if x.shape == (n0, n1) and y.shape == (n1,):  # nothing repeats: read in place
-        for i0 in range(n0):
-            for i1 in range(n1):
-                t_tanh = mathlib.tanh(x[i0, i1])
-                t_mul = (t_tanh * y[i1])
-                p[i0, i1] = (t_mul + b_)
-    else:  # a length-1 axis repeats: step 0 along it
+    x_r = x
+    if x.shape != (n0, n1):  # a length-1 axis repeats
         if (x.shape[0] != n0 and x.shape[0] != 1) or (x.shape[1] != n1 and x.shape[1] != 1):
             raise ValueError("tensorlab:0:broadcast")
-        x_s0 = 0 if x.shape[0] == 1 else 1
-        x_s1 = 0 if x.shape[1] == 1 else 1
+        x_r = repeat(x, (n0, n1))
+    y_r = y
+    if y.shape != (n1,):  # a length-1 axis repeats
         if y.shape[0] != n1 and y.shape[0] != 1:
             raise ValueError("tensorlab:0:broadcast")
-        y_s0 = 0 if y.shape[0] == 1 else 1
-        for i0 in range(n0):
-            for i1 in range(n1):
-                t_tanh = mathlib.tanh(x[i0 * x_s0, i1 * x_s1])
-                t_mul = (t_tanh * y[i1 * y_s0])
-                p[i0, i1] = (t_mul + b_)
+        y_r = repeat(y, (n1,))
+    for i0 in range(n0):
+        for i1 in range(n1):
+            t_tanh = mathlib.tanh(x_r[i0, i1])
+            t_mul = (t_tanh * y_r[i1])
+            t_fused[i0, i1] = (t_mul + b_)
 
-An axis whose length may be 1 where the output's is not is read with a step (`x_s0`)
-of 0 where it repeats, after a check of its length; what the static shapes settle
-(here: b has no axes) needs no view. Such steps are known only at run time, which
-keeps LLVM from vectorizing the loop: when every such input has the output's shape (the
-common case), a first copy of the loops reads the inputs themselves.
+An input whose length may be 1 where the output's is not is `repeated`. Reading it with
+a step (`x_s0`) of 0 where it repeats would keep LLVM from vectorizing the loop, and a
+second copy of the loop for that case would compile the element (inlined math and all)
+twice. So the one loop reads every input in place, and in the rare case where a length-1
+axis does repeat, the input is first copied out at the output's shape (`repeat.py`),
+after a check of its lengths. What the static shapes settle (here: b has no axes) needs
+no copy.
 """
 
 from __future__ import annotations
@@ -56,6 +54,8 @@ from tensorlab.scalar.composite import Composite, Step
 from tensorlab.scalar.logic import Comparison, Not, Predicate, Switch
 from tensorlab.scalar.math import Erf, Exp, Expm1, Log, Log1p, Sigmoid, Softplus, Tanh
 from tensorlab.tensor.elemwise import Elemwise
+
+_REPEAT = "tensorlab.backends.numba.repeat"
 
 __all__ = ["VECTOR_MATH", "Broadcast", "Element", "cast", "emit_elemwise", "scalar_code"]
 
@@ -80,10 +80,10 @@ class Broadcast:
     axis, the first length that is not 1). An input whose length may be 1 where the
     output's is not is `repeated`: its lengths are checked (a mismatch stops the program,
     and the wrapper explains it) and it is read with a step of 0 along an axis of length
-    1 (`x_s0`), from the start, or by `loops` in a second copy of the loops only. (Numba's
-    `np.broadcast_to` would do the same at a compile cost of a fraction of a second for
-    each dtype and rank.) The others are
-    read directly: a static length of 1 at index 0, missing leading axes skipped.
+    1 (`x_s0`) from the start, or copied out by `loops` where one repeats.
+    (Numba's `np.broadcast_to` would do the same at a compile cost of a fraction of a
+    second for each dtype and rank.) The others are read directly: a static length of 1
+    at index 0, missing leading axes skipped.
     """
 
     def __init__(
@@ -144,8 +144,8 @@ class Broadcast:
             for other in candidates[1:]:  # the first length that is not 1
                 mod.line(f"{n} = {other} if {n} == 1 else {n}")
 
-    def _shape(self, x: Variable, in_place: bool = False) -> str:
-        """The shape `x` has once broadcast: the output's (broadcast) axes, then its own.
+    def _shape(self, x: Variable, in_place: bool = False) -> list[str]:
+        """The lengths `x` has once broadcast: the output's (broadcast) axes, then its own.
 
         `in_place`: the shape in which `x` needs no view, 1 where its static length is 1
         (that axis is read at index 0 either way).
@@ -155,47 +155,52 @@ class Broadcast:
         if in_place:
             broadcast = ["1" if x.type.shape[a] == 1 else n for a, n in enumerate(broadcast)]
         own = [self.mod.length(x, a) for a in range(lead, x.ndim)]
-        return tuple_text(broadcast + own)
+        return broadcast + own
 
     def write_steps(self) -> None:
         """Check the lengths of the repeated inputs and write their steps (0 along an axis
         of length 1, else 1); later reads go through them."""
-        mod = self.mod
         for x in self.repeated:
-            lead = self._ndim[x]
-            outer = self.lengths[self.ndim - lead :]
-            axes = [a for a in range(lead) if x.type.shape[a] is None]
-            if not axes:
-                continue
-            fits = [f"{mod.length(x, a)} != {outer[a]} and {mod.length(x, a)} != 1" for a in axes]
+            for a in self._check(x):
+                step = self.mod.fresh(f"{self.source(x)}_s{a}")
+                self.mod.line(f"{step} = 0 if {self.mod.length(x, a)} == 1 else 1")
+                self._steps[x, a] = step
+                self._stepping = True
+
+    def _check(self, x: Variable) -> list[int]:
+        """Stop the program unless each axis of `x` whose length is not static has the
+        output's length or 1; returns those axes."""
+        mod = self.mod
+        outer = self.lengths[self.ndim - self._ndim[x] :]
+        axes = [a for a in range(self._ndim[x]) if x.type.shape[a] is None]
+        fits = [f"{mod.length(x, a)} != {outer[a]} and {mod.length(x, a)} != 1" for a in axes]
+        if fits:
             mod.check(
                 " or ".join(f"({c})" for c in fits) if len(fits) > 1 else fits[0], "broadcast"
             )
-            for a in axes:
-                step = mod.fresh(f"{self.source(x)}_s{a}")
-                mod.line(f"{step} = 0 if {mod.length(x, a)} == 1 else 1")
-                self._steps[x, a] = step
-            self._stepping = True
+        return axes
 
     def loops(self, write: Callable[[], None]) -> None:
-        """Call `write()`, which writes loops reading the inputs with `element`.
+        """Call `write()`, which writes loops reading the inputs with `element`, once.
 
-        With repeated inputs, twice: under `if` every repeated input has its broadcast
-        shape already, and the loops read the arrays in place (unit strides, which LLVM
-        vectorizes); under `else`, they step 0 along the axes that repeat.
+        A repeated input that does not have its broadcast shape already (a length-1 axis
+        repeats, which is rare) is first copied out at that shape, so that the loops read
+        every input in place: unit strides, which LLVM vectorizes. A second copy of the
+        loops reading with steps would compile the element twice, inlined math and all.
         """
-        if not self.repeated:
-            write()
-            return
-        same = " and ".join(
-            f"{self.source(x)}.shape == {self._shape(x, in_place=True)}" for x in self.repeated
-        )
-        with self.mod.block(f"if {same}:  # nothing repeats: read in place"):
-            write()
-        with self.mod.block("else:  # a length-1 axis repeats: step 0 along it"):
-            self.write_steps()
-            write()
-        self._stepping = False  # the steps exist in that branch only
+        mod = self.mod
+        own = dict(self._arrays)
+        for x in self.repeated:
+            lengths = self._shape(x, in_place=True)
+            shape, source = tuple_text(lengths), self.source(x)
+            copy = mod.fresh(f"{source}_r")
+            mod.line(f"{copy} = {source}")
+            with mod.block(f"if {source}.shape != {shape}:  # a length-1 axis repeats"):
+                self._check(x)
+                mod.line(f"{copy} = {mod.require(_REPEAT, 'repeat')}({source}, {shape})")
+            self._arrays[x] = copy
+        write()
+        self._arrays = own
 
     def source(self, x: Variable) -> str:
         """The array read for `x`."""

@@ -133,7 +133,7 @@ class _Input:
         return self._element.write(self._broadcast, index)
 
     def loops(self, write: Callable[[], None]) -> None:
-        """Call `write()`; twice for the in-place and broadcast reads of a producer."""
+        """Call `write()`, after copying out a repeated input of the producer (`Broadcast.loops`)."""
         if self._broadcast is None:
             write()
         else:
