@@ -374,3 +374,34 @@ def test_disk_cache_serves_a_second_process(tmp_path):
     assert second["misses"] == 0 and second["hits"] == 1  # nothing compiled again
     assert second["value"] == first["value"]
     assert len(list((tmp_path / "numba").glob("graph_*.py"))) == 1
+
+
+_LAZY_SCRIPT = textwrap.dedent(
+    """
+    import sys
+    import numpy as np
+    import tensorlab.tensor as T
+    from tensorlab.backends.numba import link
+    from tensorlab.graph.fgraph import FunctionGraph
+
+    x = T.vector("x")
+    program = link(FunctionGraph([x], [T.exp(x) * 2.0]))
+    assert "mathlib.exp(x[i0])" in program.source and not program.compiled
+    assert "numba" not in sys.modules, "writing the program imported numba"
+    print(program([np.zeros(2)])[0].tolist())
+    assert "numba" in sys.modules and program.compiled
+    """
+)
+
+
+def test_writing_the_program_imports_no_numba(tmp_path):
+    """Numba (a third of a second to import) loads when the program first compiles, which
+    a `Function` does in the background, not while `function()` writes the code."""
+    done = subprocess.run(
+        [sys.executable, "-c", _LAZY_SCRIPT],
+        env={**os.environ, "TENSORLAB_CACHE_DIR": str(tmp_path)},
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[2.0, 2.0]"

@@ -5,6 +5,10 @@ The module's file is named by a hash of its code (comments left out, so the user
 numbers in them do not matter) and lives in the cache folder (`cache_dir()`). Numba's own
 on-disk cache (`cache=True`) keeps the machine code beside it, so a restarted kernel or a
 second process that builds the same graph compiles nothing.
+
+Writing the module needs no Numba: the generated module is imported, and Numba with it
+(a third of a second), when the program is first compiled or called, which for a
+`Function` is in the background while the reference backend answers the first calls.
 """
 
 from __future__ import annotations
@@ -18,13 +22,11 @@ import sys
 import tempfile
 import warnings
 from collections.abc import Callable, Sequence
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from numba import typeof, types
-from numba.core.errors import NumbaError, NumbaPerformanceWarning
-from numba.np.numpy_support import from_dtype
 
 from tensorlab.backends.numba.loops import emit_group, loop_groups
 from tensorlab.backends.numba.module import ModuleWriter, emit, has_emitter, no_emitter
@@ -48,10 +50,6 @@ __all__ = ["NumbaProgram", "cache_dir", "link"]
 # swaps library calls for approximations, `reassoc` regroups sums and folds (x + c) - c.
 # Numba applies the flags to a whole function, so sums cannot have `reassoc` alone.
 DECORATOR = '@njit(cache=True, error_model="numpy")'  # "numpy": no zero-division checks
-
-# Numba's advice on layouts ("np.dot() is faster on contiguous arrays") is for whoever
-# writes the code: here that is this backend, not the learner reading the warning.
-warnings.filterwarnings("ignore", category=NumbaPerformanceWarning, module=r".*graph_[0-9a-f]+$")
 
 _PLACEHOLDER = "GRAPHHASH"
 _ERROR_CODE = re.compile(r"tensorlab:(\d+):(\w+)")
@@ -93,8 +91,7 @@ def link(fgraph: FunctionGraph) -> NumbaProgram:
     buffered = _buffered(fgraph)
     writer, arguments, computed = _write(fgraph, nodes, buffered)
     source, digest = _module_text(writer, fgraph, arguments, computed, nodes)
-    function = _load(digest, source) if nodes else None
-    return NumbaProgram(fgraph, nodes, source, function, arguments, computed, buffered)
+    return NumbaProgram(fgraph, nodes, source, digest, arguments, computed, buffered)
 
 
 def _check_supported(fgraph: FunctionGraph, nodes: list[Apply]) -> None:
@@ -264,12 +261,11 @@ def _fingerprint() -> str:
     """What the machine code depends on besides the module's own text: this backend's
     files (the generated code calls into them) and the Numba and NumPy versions. A
     cache written by another version is then never read back."""
-    import numba
-
     folder = Path(__file__).parent
     files = sorted(folder.rglob("*.py"))
     contents = "".join(f.read_text() for f in files)
-    return f"{numba.__version__} {np.__version__} " + hashlib.sha256(contents.encode()).hexdigest()
+    versions = f"{metadata.version('numba')} {np.__version__} "  # no import of Numba
+    return versions + hashlib.sha256(contents.encode()).hexdigest()
 
 
 def _code_of(source: str) -> str:
@@ -281,6 +277,13 @@ def _load(digest: str, source: str) -> Callable:
     """The jitted function of `source`, written to the cache folder unless there already."""
     if digest in _LOADED:
         return _LOADED[digest]
+    from numba.core.errors import NumbaPerformanceWarning
+
+    # Numba's advice on layouts ("np.dot() is faster on contiguous arrays") is for whoever
+    # writes the code: here that is this backend, not the learner reading the warning.
+    warnings.filterwarnings(
+        "ignore", category=NumbaPerformanceWarning, module=r".*graph_[0-9a-f]+$"
+    )
     path = _write_module(digest, source)
     spec = importlib.util.spec_from_file_location(f"tensorlab_numba_{digest}", path)
     module = importlib.util.module_from_spec(spec)
@@ -315,11 +318,12 @@ class NumbaProgram:
     Numba dispatcher (its `stats` tell cache hits from compilations).
     """
 
-    def __init__(self, fgraph, nodes, source, function, arguments, computed, buffered) -> None:
+    def __init__(self, fgraph, nodes, source, digest, arguments, computed, buffered) -> None:
         self.fgraph = fgraph
         self.nodes = nodes
         self.source = source
-        self.function = function
+        self._digest = digest
+        self._function = None
         self._entry = None  # the compiled entry point, once `compile` has run
         self._constants = [np.asarray(c.data, order="C") for c in arguments[len(fgraph.inputs) :]]
         self._arrays = [k for k, x in enumerate(fgraph.inputs) if x.ndim > 0]
@@ -345,9 +349,20 @@ class NumbaProgram:
         self.fresh = _fresh_outputs(fgraph)
         self._only_computed = self._pick == [("computed", k) for k in range(len(computed))]
 
+    @property
+    def function(self) -> Callable | None:
+        """The Numba dispatcher of `source`, None when there is nothing to compute. The
+        first use imports the generated module, and Numba with it."""
+        if self._function is None and self.nodes:
+            self._function = _load(self._digest, self.source)
+        return self._function
+
     def signature(self) -> tuple:
         """The Numba types the function is compiled for: C-contiguous arrays of the
         inputs' dtypes and ranks, then the constants' own types."""
+        from numba import typeof, types
+        from numba.np.numpy_support import from_dtype
+
         inputs = [
             types.Array(from_dtype(x.type.numpy_dtype), x.ndim, "C") for x in self.fgraph.inputs
         ]
@@ -357,8 +372,10 @@ class NumbaProgram:
     @property
     def compiled(self) -> bool:
         """Whether calls run machine code already (nothing to compile, or compiled)."""
-        if self.function is None or self._entry is not None:
+        if not self.nodes or self._entry is not None:
             return True
+        if self._digest not in _LOADED:  # not even imported in this process
+            return False
         signature = self.signature()
         if signature in self.function.overloads:  # this process compiled it before
             self._entry = self.function.overloads[signature].entry_point
@@ -371,8 +388,10 @@ class NumbaProgram:
         Calls compile on first use anyway; `Function` calls this from a background thread
         so that the first calls need not wait.
         """
-        if self.function is None or self._entry is not None:
+        if not self.nodes or self._entry is not None:
             return
+        from numba.core.errors import NumbaError
+
         signature = self.signature()
         try:
             self.function.compile(signature)
@@ -388,10 +407,15 @@ class NumbaProgram:
         what a call would look up, so that a tiny graph's call costs little more than its
         machine code. The `Function` calls it once the program runs its calls. Graphs
         with spare buffers or with outputs that are not computed get `self`."""
-        if self.function is None or self._spare_of or not self._only_computed:
+        if not self.nodes or self._spare_of or not self._only_computed:
             return self
         self.compile()
-        entry, arrays, constants, explain = self._entry, self._arrays, self._constants, self._explain
+        entry, arrays, constants, explain = (
+            self._entry,
+            self._arrays,
+            self._constants,
+            self._explain,
+        )
 
         def call(values: Sequence[np.ndarray]) -> Sequence:
             for k in arrays:  # a 0-d value is always in C order
@@ -413,7 +437,7 @@ class NumbaProgram:
     def __call__(self, values: Sequence[np.ndarray], trusted: bool = False) -> Sequence:
         """The outputs for `values`, one array per graph input of the input's dtype and
         rank (the `Function` checks them; `trusted` values skip the fast entry point)."""
-        if self.function is None:
+        if not self.nodes:
             return self._arrange((), values)
         if trusted:  # anything goes: the dispatcher types (and checks) what came
             run = self.function
@@ -481,6 +505,8 @@ class NumbaProgram:
 
     def _explain(self, failure: Exception, values: Sequence[np.ndarray]) -> Exception:
         """The error the reference backend gives for these values, or one naming the node."""
+        from numba.core.errors import NumbaError
+
         if isinstance(failure, NumbaError):
             found = error(
                 BackendError,

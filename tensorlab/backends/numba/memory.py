@@ -31,9 +31,10 @@ from numba import types
 from numba.core import cgutils
 from numba.extending import intrinsic, register_jitable
 
+from tensorlab.backends.numba.module import HUGE  # NumPy's (numpy/_core/src/multiarray/alloc.c)
+
 __all__ = ["huge_pages"]
 
-HUGE = 1 << 22  # bytes: NumPy's threshold (numpy/_core/src/multiarray/alloc.c)
 _PAGE = 4096
 _MADV_HUGEPAGE = 14  # Linux's value; other systems have no such advice
 _ADVISE = sys.platform.startswith("linux")

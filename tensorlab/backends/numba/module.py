@@ -24,7 +24,6 @@ from typing import Any
 
 import numpy as np
 
-from tensorlab.backends.numba.memory import HUGE
 from tensorlab.errors import BackendError, error
 from tensorlab.graph.basic import Apply, Constant, Op, Variable
 
@@ -51,6 +50,7 @@ RESERVED = frozenset(
 # Loop indices, lengths and temporaries have their own patterns; user names avoid them.
 _INTERNAL = re.compile(r"^(i\d+|n\d+|t_.*|c_\d+|in\d+|f_.*)$")
 _MEMORY = "tensorlab.backends.numba.memory"
+HUGE = 1 << 22  # bytes: from here an output gets huge pages, NumPy's threshold (memory.py)
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
