@@ -28,7 +28,7 @@ from tensorlab.errors import (
     error,
 )
 from tensorlab.graph.basic import NotDifferentiable, Variable
-from tensorlab.graph.source import user_location
+from tensorlab.graph.source import at_callers_line, user_location
 from tensorlab.graph.traversal import toposort
 from tensorlab.scalar.basic import is_float
 from tensorlab.tensor.shape import broadcast_to, shape
@@ -54,6 +54,7 @@ def _total(parts: list[Variable], like: Variable) -> Variable:
     return total
 
 
+@at_callers_line
 def grad(
     cost: Variable | None,
     wrt: Variable | Sequence[Variable],

@@ -37,12 +37,13 @@ from tensorlab.errors import (
 )
 from tensorlab.graph.basic import Constant, Variable
 from tensorlab.graph.fgraph import FunctionGraph
-from tensorlab.graph.source import user_location
+from tensorlab.graph.source import at_callers_line, user_location
 from tensorlab.graph.traversal import clone_graph, graph_inputs
 from tensorlab.rewrite import rewrite_graph
 from tensorlab.tensor.variable import TensorVariable, as_tensor_variable
 
 
+@at_callers_line
 def function(
     inputs: Sequence[Variable],
     outputs: Variable | Sequence[Variable] | None = None,

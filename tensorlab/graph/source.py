@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import contextvars
+import functools
 import linecache
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 _PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -59,8 +63,37 @@ def _is_internal(filename: str) -> bool:
     return known
 
 
+# Inside an entry point such as `grad` or `function`, every node is built on the line that
+# called it: found once, not by walking the stack for each of a big graph's nodes.
+_pinned: contextvars.ContextVar[SourceLocation | None] = contextvars.ContextVar(
+    "tensorlab_location", default=None
+)
+F = TypeVar("F", bound=Callable)
+
+
+def at_callers_line(entry: F) -> F:
+    """Decorate a public function that builds many nodes: while it runs, `user_location()`
+    is the line that called it (the outermost such call's)."""
+
+    @functools.wraps(entry)
+    def run(*args, **kwargs):
+        if _pinned.get() is not None:
+            return entry(*args, **kwargs)
+        token = _pinned.set(user_location())
+        try:
+            return entry(*args, **kwargs)
+        finally:
+            _pinned.reset(token)
+
+    return run  # type: ignore[return-value]
+
+
 def user_location(skip_internal: bool = True) -> SourceLocation | None:
     """The innermost frame of the caller's code, skipping tensorlab's own frames."""
+    if skip_internal:
+        pinned = _pinned.get()
+        if pinned is not None:
+            return pinned
     frame = sys._getframe(1)
     while frame is not None:
         filename = frame.f_code.co_filename

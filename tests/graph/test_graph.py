@@ -21,6 +21,15 @@ def test_apply_records_op_inputs_outputs_and_the_users_line():
     assert x.source.code == 'x = T.vector("x")'
 
 
+def test_nodes_built_by_grad_remember_the_line_that_called_it():
+    x = T.vector("x")
+    g = T.grad((T.tanh(x) ** 2).sum(), x)  # the gradient's nodes are built here
+    after = x + 1
+    lines = {node.source.code for node in toposort([g]) if node.source is not None}
+    assert "g = T.grad((T.tanh(x) ** 2).sum(), x)  # the gradient's nodes are built here" in lines
+    assert after.owner.source.code == "after = x + 1"  # the line is pinned inside grad only
+
+
 def test_equal_ops_compare_equal_and_hash_alike():
     x = T.matrix("x")
     a, b = x.sum(axis=0), x.sum(axis=-2)
