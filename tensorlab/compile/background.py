@@ -24,6 +24,8 @@ array(6.)
 
 from __future__ import annotations
 
+import os
+import sys
 import threading
 import warnings
 from collections.abc import Callable, Sequence
@@ -32,6 +34,17 @@ from typing import Any
 import numpy as np
 
 __all__ = ["BackgroundProgram"]
+
+
+def _yield_to_the_caller() -> None:
+    """Run the calling thread at the lowest priority (nice 19) on Linux, where a thread
+    has a priority of its own: most of a compilation runs in LLVM, without the GIL, and
+    should not slow down the learner's calls on a machine with few cores."""
+    if sys.platform.startswith("linux"):
+        try:
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
+        except OSError:  # not allowed here: compile at the normal priority
+            pass
 
 
 class BackgroundProgram:
@@ -54,6 +67,7 @@ class BackgroundProgram:
         self._thread.start()
 
     def _compile(self) -> None:
+        _yield_to_the_caller()
         try:
             self.compiled.compile()
         except BaseException as err:  # kept for the caller: a thread cannot raise to it

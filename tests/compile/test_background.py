@@ -4,6 +4,8 @@ is reported and never silently hidden."""
 
 from __future__ import annotations
 
+import os
+import sys
 import threading
 
 import numpy as np
@@ -113,3 +115,19 @@ def test_numba_compiling_in_the_background_is_the_default(monkeypatch):
     monkeypatch.delenv("TENSORLAB_COMPILE", raising=False)
     assert (Config().mode, Config().compile) == ("numba", "background")
     assert tl.Mode().backend == "numba"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="threads have priorities on Linux")
+def test_compiling_thread_runs_at_the_lowest_priority():
+    """The caller's thread keeps its priority; the compilation yields the CPU to it."""
+    seen = {}
+
+    class Probe(_Gated):
+        def compile(self) -> None:
+            seen["compiling"] = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    before = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    program = BackgroundProgram(Probe(), _reference)
+    program.wait()
+    assert seen["compiling"] == 19
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == before
