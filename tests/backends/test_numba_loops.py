@@ -273,6 +273,23 @@ def test_broadcasting_loop_reads_in_place_or_copies_the_repeated_input():
         f(a, rng.normal(size=(3, 6)))
 
 
+def test_repeated_input_of_rank_three_is_copied_out_whatever_its_layout():
+    x, y = T.tensor3("x"), T.tensor3("y")
+    out = x * y - y
+    f = tl.function([x, y], out, mode=tl.Mode("numba", optimizer="fast_run"))
+    assert "repeat(x, (n0, n1, n2))" in f.source
+    reference = tl.function([x, y], out, mode=REFERENCE)
+    rng = np.random.default_rng(2)
+    full = rng.normal(size=(2, 4, 3))
+    for part in (
+        rng.normal(size=(2, 1, 3)),
+        rng.normal(size=(3, 1, 2)).transpose(2, 1, 0),  # a transposed view
+        rng.normal(size=(1, 1, 1)),
+    ):
+        np.testing.assert_array_equal(f(part, full), reference(part, full))
+        np.testing.assert_array_equal(f(full, part), reference(full, part))
+
+
 def test_static_row_is_read_in_place():
     """A row of static length 1 along axis 0 needs no view when it has the output's columns."""
     x, row = T.matrix("x"), T.matrix("row", shape=(1, None))
