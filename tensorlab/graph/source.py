@@ -68,10 +68,10 @@ def _is_internal(filename: str) -> bool:
 _pinned: contextvars.ContextVar[SourceLocation | None] = contextvars.ContextVar(
     "tensorlab_location", default=None
 )
-F = TypeVar("F", bound=Callable)
+_F = TypeVar("_F", bound=Callable)
 
 
-def at_callers_line(entry: F) -> F:
+def at_callers_line(entry: _F) -> _F:
     """Decorate a public function that builds many nodes: while it runs, `user_location()`
     is the line that called it (the outermost such call's)."""
 
