@@ -122,11 +122,12 @@ def neg_neg(fgraph: FunctionGraph, node: Apply):
 @rewrites.register("canonicalize", "fast_compile")
 @node_rewriter(sm.Mul, name="mul_minus_one")
 def mul_minus_one(fgraph: FunctionGraph, node: Apply):
-    """(-1) * x -> neg(x)."""
+    """(-1) * x -> neg(x), for x of a dtype that has a negation (not bool)."""
     for position in (0, 1):
         other = node.inputs[1 - position]
         if (
-            is_size_one_constant(node.inputs[position], -1)
+            other.dtype != "bool"  # (-1) * True is -1; neg refuses booleans, as NumPy does
+            and is_size_one_constant(node.inputs[position], -1)
             and node.inputs[position].ndim <= other.ndim
         ):
             return _keep_if_fits(_neg(other), node.outputs[0])
@@ -136,9 +137,9 @@ def mul_minus_one(fgraph: FunctionGraph, node: Apply):
 @rewrites.register("canonicalize", "fast_compile")
 @node_rewriter(sm.Sub, name="zero_minus")
 def zero_minus(fgraph: FunctionGraph, node: Apply):
-    """0 - x -> neg(x)."""
+    """0 - x -> neg(x), for x of a dtype that has a negation (not bool)."""
     zero, x = node.inputs
-    if is_size_one_constant(zero, 0) and zero.ndim <= x.ndim:
+    if x.dtype != "bool" and is_size_one_constant(zero, 0) and zero.ndim <= x.ndim:
         return _keep_if_fits(_neg(x), node.outputs[0])
     return None
 
