@@ -47,7 +47,7 @@ def emit_dot(op: Dot | MatMul, node: Apply, mod: ModuleWriter) -> None:
     if is_float(dtype):
         product = f"np.dot({_converted(mod, a, dtype)}, {_converted(mod, b, dtype)})"
         if out_var.ndim == 0:  # a vector times a vector is a number
-            mod.line(f"{out} = np.full((), {product}, dtype={mod.dtype(out_var)})")
+            mod.filled(out, "()", product, mod.dtype(out_var))
         else:
             mod.line(f"{out} = {product}")
         return
@@ -59,7 +59,7 @@ def emit_dot(op: Dot | MatMul, node: Apply, mod: ModuleWriter) -> None:
     shape = ([lengths["rows"]] if a.ndim == 2 else []) + (
         [lengths["columns"]] if b.ndim == 2 else []
     )
-    mod.line(f"{out} = np.zeros({tuple_text(shape)}, dtype={mod.dtype(out_var)})")
+    mod.filled(out, tuple_text(shape), "0", mod.dtype(out_var))
     _product_loops(mod, out, mod.name(a), mod.name(b), (a.ndim, b.ndim), lengths, [])
 
 
@@ -82,8 +82,10 @@ def emit_matmul(op: MatMul, node: Apply, mod: ModuleWriter) -> None:
         "columns": mod.length(b, b.ndim - 1) if b.ndim >= 2 else None,
     }
     shape = batch.lengths + [n for n in (lengths["rows"], lengths["columns"]) if n is not None]
-    allocate = "np.empty" if is_float(dtype) else "np.zeros"
-    mod.line(f"{out} = {allocate}({tuple_text(shape)}, dtype={mod.dtype(out_var)})")
+    if is_float(dtype):
+        mod.line(f"{out} = np.empty({tuple_text(shape)}, dtype={mod.dtype(out_var)})")
+    else:
+        mod.filled(out, tuple_text(shape), "0", mod.dtype(out_var))
     with mod.loops(batch.lengths) as loop:
         a_item, b_item = (_batch_item(batch, x, loop) for x in (a, b))
         if is_float(dtype):
@@ -140,7 +142,7 @@ def emit_tensordot(op: TensorDot, node: Apply, mod: ModuleWriter) -> None:
     b_mat = _as_matrix(mod, b, _converted(mod, b, dtype), list(op.axes_b), free_b, dtype)
     product = f"np.dot({a_mat}, {b_mat})"
     if out_var.ndim == 0:  # Numba's reshape to () gives a number, not a 0-d array
-        mod.line(f"{out} = np.full((), {product}[0, 0], dtype={mod.dtype(out_var)})")
+        mod.filled(out, "()", f"{product}[0, 0]", mod.dtype(out_var))
     else:
         mod.line(f"{out} = {product}.reshape({tuple_text(lengths)})")
 
@@ -155,7 +157,7 @@ def _as_matrix(
         [" * ".join(mod.length(x, a) for a in axes) or "1" for axes in (rows, columns)]
     )
     if x.ndim == 0:
-        mod.line(f"{matrix} = np.full((1, 1), {source}[()], dtype=np.{dtype})")
+        mod.filled(matrix, "(1, 1)", f"{source}[()]", f"np.{dtype}")
         return matrix
     order = rows + columns
     if order != sorted(order):
@@ -169,7 +171,7 @@ def _tensordot_loops(op: TensorDot, node: Apply, mod: ModuleWriter, lengths: lis
     (a, b), (out_var,) = node.inputs, node.outputs
     out = mod.name(out_var)
     free_a, free_b = op.free(a.ndim, op.axes_a), op.free(b.ndim, op.axes_b)
-    mod.line(f"{out} = np.zeros({tuple_text(lengths)}, dtype={mod.dtype(out_var)})")
+    mod.filled(out, tuple_text(lengths), "0", mod.dtype(out_var))
     summed = [mod.length(a, i) for i in op.axes_a]
     # loop order: a's free axes, the summed ones, then b's free axes (rows of b read in order)
     order = lengths[: len(free_a)] + summed + lengths[len(free_a) :]

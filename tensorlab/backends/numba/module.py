@@ -171,6 +171,13 @@ class ModuleWriter:
                 stack.enter_context(self.block(f"for {index} in range({length}):"))
             yield indices
 
+    def filled(self, name: str, shape: str, value: str, dtype: str) -> None:
+        """`name = np.full(shape, value, dtype=dtype)`, written as `np.empty` and a fill:
+        Numba compiles `np.full` and `np.zeros` as functions of their own, each of their
+        types costing a tenth of a second; the fill is a loop inside the program."""
+        self.line(f"{name} = np.empty({shape}, dtype={dtype})")
+        self.line(f"{name}[...] = {value}")
+
     def fail(self, kind: str) -> str:
         """The statement that stops the program at this node; the wrapper explains `kind`."""
         return f'raise ValueError("tensorlab:{self.node_index}:{kind}")'

@@ -91,7 +91,7 @@ class Draw:
         elif lengths:
             self.mod.line(f"{out} = {flat}.reshape({tuple_text(lengths)})")
         else:  # Numba's reshape to () gives a number, not a 0-d array
-            self.mod.line(f"{out} = np.full((), {flat}[0], dtype={self.mod.dtype(out_var)})")
+            self.mod.filled(out, "()", f"{flat}[0]", self.mod.dtype(out_var))
 
 
 def _product(*factors: str) -> str:

@@ -6,7 +6,8 @@ still read in order:
 
     # [1] Sum{axis=(0,)}(x) -> t_sum   float64 (None,)
     n0, n1 = x.shape
-    t_sum = np.full((n1,), 0.0, dtype=np.float64)
+    t_sum = np.empty((n1,), dtype=np.float64)
+    t_sum[...] = 0.0
     for i0 in range(n0):
         for i1 in range(n1):
             t_sum[i1] += x[i0, i1]
@@ -164,7 +165,7 @@ def emit_fold(
     read = element or (lambda index: cast(mod.element(x, index), x.type.dtype, dtype))
     innermost = list(axes) == list(range(x.ndim - len(axes), x.ndim))
     if not innermost:
-        mod.line(f"{out} = np.full({shape}, {identity}, dtype={numpy_dtype})")
+        mod.filled(out, shape, identity, numpy_dtype)
         with mod.loops([f"n{a}" for a in range(x.ndim)]) as index:
             target = f"{out}[{', '.join(index[a] for a in kept) if kept else '()'}]"
             for text in update(target, read(index)):
@@ -316,7 +317,7 @@ def emit_arg_extremum(op: ArgExtremum, node: Apply, mod: ModuleWriter) -> None:
     kept = [a for a in range(x.ndim) if a not in op.axis]
     shape = tuple_text([f"n{a}" for a in kept])
     best = mod.fresh("best")
-    mod.line(f"{out} = np.zeros({shape}, dtype=np.int64)")
+    mod.filled(out, shape, "0", "np.int64")
     mod.line(f"{best} = np.empty({shape}, dtype={mod.dtype(x)})")
     position = mod.fresh("k") if flat else None
     if position:

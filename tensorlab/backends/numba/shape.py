@@ -73,7 +73,7 @@ def emit_sum_to_shape(op: SumToShape, node: Apply, mod: ModuleWriter) -> None:
         )
     for target, flag in zip(targets, flags, strict=True):
         mod.line(f"{flag} = 0 if {target} == 1 else 1")  # a target length of 1 sums the axis
-    mod.line(f"{out} = np.zeros({tuple_text(targets)}, dtype={mod.dtype(out_var)})")
+    mod.filled(out, tuple_text(targets), "0", mod.dtype(out_var))
     with mod.loops(lengths) as loop:
         index = [f"{loop[extra + k]} * {flag}" for k, flag in enumerate(flags)]
         mod.line(f"{out}[{', '.join(index) if index else '()'}] += {mod.element(g, loop)}")
@@ -103,7 +103,7 @@ def emit_dimshuffle(op: DimShuffle, node: Apply, mod: ModuleWriter) -> None:
     if out_var.ndim == 0 or x_var.ndim == len(op.dropped):
         ones = tuple_text(["1"] * out_var.ndim)
         value = mod.element(x_var, ["0"] * x_var.ndim)
-        mod.line(f"{out} = np.full({ones}, {value}, dtype={mod.dtype(out_var)})")
+        mod.filled(out, ones, value, mod.dtype(out_var))
         return
     view = x
     if op.dropped:
@@ -128,7 +128,7 @@ def emit_reshape(op: Reshape, node: Apply, mod: ModuleWriter) -> None:
     if op.ndim == 0:  # Numba's reshape to () gives a number, not a 0-d array
         mod.check(f"{mod.name(x)}.size != 1", "shape")
         value = f"{contiguous}.reshape((1,))[0]"
-        mod.line(f"{out} = np.full((), {value}, dtype={mod.dtype(out_var)})")
+        mod.filled(out, "()", value, mod.dtype(out_var))
         return
     lengths = tuple_text([f"{vector}[{k}]" for k in range(op.ndim)])
     mod.line(f"{out} = {contiguous}.reshape({lengths})")

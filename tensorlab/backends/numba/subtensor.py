@@ -219,7 +219,7 @@ def emit_subtensor(op: Subtensor, node: Apply, mod: ModuleWriter) -> None:
     out = mod.name(out_var)
     if out_var.ndim == 0:  # Numba reads one element as a number, not a 0-d view
         element = f"{mod.name(x)}[{', '.join(found.items) or '()'}]"
-        mod.line(f"{out} = np.full((), {element}, dtype={mod.dtype(out_var)})")
+        mod.filled(out, "()", element, mod.dtype(out_var))
         return
     view = f"{mod.name(x)}[{', '.join(found.items)}]" if found.items else mod.name(x)
     mod.line(f"{out} = {view}")
