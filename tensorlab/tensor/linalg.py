@@ -17,6 +17,7 @@ array([3., 7.])
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -73,6 +74,14 @@ def _check_summed(op: Op, inputs, shapes, pairs: list[tuple[int, int]], at) -> N
             raise _mismatch(op, inputs, shapes, problem, f"equal lengths when summing {summed}", at)
 
 
+def _product(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """np.dot of matrices and vectors, computed by np.matmul: np.dot multiplies by a 1x1
+    operand with BLAS's axpy, which skips the product when that operand is 0, so
+    np.dot([[nan]], [[0.0]]) is [[0.0]]. np.matmul, like the compiled backends' BLAS
+    calls, gives nan, as IEEE arithmetic does."""
+    return np.asarray(np.matmul(a, b))
+
+
 @dataclass(frozen=True)
 class Dot(Op):
     """NumPy's `dot` of vectors and matrices: sum over the last axis of a and the first of b.
@@ -98,7 +107,9 @@ class Dot(Op):
 
     def perform(self, node: Apply, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         _check_summed(self, node.inputs, (a.shape, b.shape), [(a.ndim - 1, 0)], node)
-        return np.asarray(np.dot(a, b))  # vector . vector gives a NumPy scalar
+        if a.ndim and b.ndim:
+            return _product(a, b)  # vector . vector gives a NumPy scalar
+        return np.asarray(np.dot(a, b))
 
     def grad(self, inputs, outputs, gouts):
         (a, b), (gout,) = inputs, gouts
@@ -254,7 +265,14 @@ class TensorDot(Op):
 
     def perform(self, node: Apply, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         _check_summed(self, node.inputs, (a.shape, b.shape), self.pairs, node)
-        return np.asarray(np.tensordot(a, b, (list(self.axes_a), list(self.axes_b))))
+        # np.tensordot's own steps, with `_product` where it calls np.dot
+        free_a, free_b = self.free(a.ndim, self.axes_a), self.free(b.ndim, self.axes_b)
+        rows, columns = (math.prod(x.shape[i] for i in f) for x, f in ((a, free_a), (b, free_b)))
+        summed = math.prod(a.shape[i] for i in self.axes_a)
+        a_mat = a.transpose(free_a + list(self.axes_a)).reshape(rows, summed)
+        b_mat = b.transpose(list(self.axes_b) + free_b).reshape(summed, columns)
+        shape = [a.shape[i] for i in free_a] + [b.shape[j] for j in free_b]
+        return _product(a_mat, b_mat).reshape(shape)
 
     def grad(self, inputs, outputs, gouts):
         (a, b), (gout,) = inputs, gouts
