@@ -251,16 +251,22 @@ def test_elementwise_loop_vectorizes(dtype):
     assert _vector_types(f), f.source
 
 
-# -- broadcasting: in place, or with a step of 0 along repeated axes --------------------
-def test_broadcasting_loop_reads_in_place_or_copies_the_repeated_input():
-    """One loop over the inputs in place; an input whose length-1 axis repeats is copied
-    out at the output's shape first, so the element (and its inlined math) compiles once."""
+# -- broadcasting: in place, or by the general program that copies the repeated input ----
+def test_broadcasting_loop_reads_in_place_and_the_general_program_copies_the_repeated_input():
+    """One loop over the inputs in place; a call in which an input's length-1 axis
+    repeats is computed by the general program, which copies that input out at the
+    output's shape first, so the element (and its inlined math) compiles once in each."""
     x, y = T.matrix("x"), T.matrix("y")
     out = x * y + 1.0
     f = tl.function([x, y], out, mode=tl.Mode("numba", optimizer="fast_run"))
-    assert "    if x.shape != (n0, n1):  # a length-1 axis repeats" in f.source
-    assert "        x_r = repeat(x, (n0, n1))" in f.source
-    assert f.source.count("(x_r[i0, i1] * y_r[i0, i1])") == 1
+    guard = "    if x.shape[0] != n0 or x.shape[1] != n1 or y.shape[0] != n0 or y.shape[1] != n1:"
+    assert guard in f.source
+    assert "repeat" in f.source.split(guard)[1].splitlines()[0]  # says what happens next
+    assert "repeat(" not in f.source
+    assert f.source.count("(x[i0, i1] * y[i0, i1])") == 1
+    general = f.wait_compiled() and f.program.general
+    assert "        x_r = repeat(x, (n0, n1))" in general.source
+    assert general.source.count("(x_r[i0, i1] * y_r[i0, i1])") == 1
     reference = tl.function([x, y], out, mode=REFERENCE)
     rng = np.random.default_rng(0)
     a = rng.normal(size=(4, 6))
@@ -271,13 +277,48 @@ def test_broadcasting_loop_reads_in_place_or_copies_the_repeated_input():
     np.testing.assert_array_equal(f(strided, a[:, ::-1]), reference(strided, a[:, ::-1]))
     with pytest.raises(BroadcastError):
         f(a, rng.normal(size=(3, 6)))
+    f.trust_input = True  # the dispatcher's path hands over to the general program too
+    np.testing.assert_array_equal(f(a, b), reference(a, b))
+
+
+def test_a_program_that_never_repeats_is_its_own_general_program():
+    """Inputs of one shape (x and values computed from it) and constants cannot repeat."""
+    x = T.matrix("x")
+    f = tl.function([x], T.exp(x) * x + 1.0, mode=tl.Mode("numba", optimizer="fast_run"))
+    f.wait_compiled()
+    assert f.program.general is f.program
+    assert "repeats" not in f.source
+
+
+def test_updates_that_repeat_on_some_calls_match_the_reference():
+    """Calls alternate between the program and its general one (a batch of one row
+    repeats against a bias of many columns); the shared values follow the reference
+    step by step, and each program keeps its own spare buffers."""
+    rng = np.random.default_rng(5)
+    start = rng.normal(size=(1, 3))
+    results = {}
+    for mode in ("python", "numba"):
+        x = T.matrix("x")
+        w = tl.shared(start.copy(), name="w")
+        f = tl.function([x], (x * w).sum(), updates=[(w, w - 0.1 * x * w)], mode=mode)
+        f.wait_compiled()
+        steps = []
+        for rows in (1, 4, 4, 1, 1, 4):  # (rows, 3) against w (1, 3) or (rows, 3)
+            w.set_value(w.get_value()[:1])  # back to one row, so the next call repeats
+            value = f(np.full((rows, 3), 0.5) + np.arange(3))
+            steps.append((value, w.get_value().copy()))
+        results[mode] = steps
+    for (want, w_want), (got, w_got) in zip(results["python"], results["numba"], strict=True):
+        np.testing.assert_allclose(got, want, rtol=1e-13)
+        np.testing.assert_allclose(w_got, w_want, rtol=1e-13)
 
 
 def test_repeated_input_of_rank_three_is_copied_out_whatever_its_layout():
     x, y = T.tensor3("x"), T.tensor3("y")
     out = x * y - y
     f = tl.function([x, y], out, mode=tl.Mode("numba", optimizer="fast_run"))
-    assert "repeat(x, (n0, n1, n2))" in f.source
+    f.wait_compiled()
+    assert "repeat(x, (n0, n1, n2))" in f.program.general.source
     reference = tl.function([x, y], out, mode=REFERENCE)
     rng = np.random.default_rng(2)
     full = rng.normal(size=(2, 4, 3))
@@ -295,7 +336,8 @@ def test_static_row_is_read_in_place():
     x, row = T.matrix("x"), T.matrix("row", shape=(1, None))
     out = T.exp(x - row)
     f = tl.function([x, row], out, mode=tl.Mode("numba", optimizer="fast_run"))
-    assert "if row.shape != (1, n1):" in f.source
+    # its axis 0 is read at 0 anyway, and x gives n0
+    assert "    if x.shape[1] != n1 or row.shape[1] != n1:" in f.source
     assert "mathlib.exp(" in f.source
     reference = tl.function([x, row], out, mode=REFERENCE)
     rng = np.random.default_rng(1)

@@ -13,30 +13,30 @@ programs round alike. For `tanh(x) * y + b` (a matrix, a vector, a scalar):
     n1 = y.shape[0] if n1 == 1 else n1
     t_fused = np.empty((n0, n1), dtype=np.float64)
     huge_pages(t_fused)  # from 4 MiB up, as NumPy does (memory.py)
-    x_r = x
-    if x.shape != (n0, n1):  # a length-1 axis repeats
-        if (x.shape[0] != n0 and x.shape[0] != 1) or (x.shape[1] != n1 and x.shape[1] != 1):
-            raise ValueError("tensorlab:0:broadcast")
-        x_r = repeat(x, (n0, n1))
-    y_r = y
-    if y.shape != (n1,):  # a length-1 axis repeats
-        if y.shape[0] != n1 and y.shape[0] != 1:
-            raise ValueError("tensorlab:0:broadcast")
-        y_r = repeat(y, (n1,))
+    if x.shape[1] != n1 or y.shape[0] != n1:  # the general program repeats one
+        raise ValueError("tensorlab:0:repeats")
     for i0 in range(n0):
         for i1 in range(n1):
-            t_tanh = mathlib.tanh(x_r[i0, i1])
-            t_mul = (t_tanh * y_r[i1])
+            t_tanh = mathlib.tanh(x[i0, i1])
+            t_mul = (t_tanh * y[i1])
             t_fused[i0, i1] = (t_mul + b_)
 
 An input whose length may be 1 where the output's is not is `repeated`. Reading it with
 a step (`x_s0`) known only at run time, LLVM vectorizes the loop only behind run-time
 checks of the steps (measured 20% slower, and several versions of the loop to compile),
 and a second copy of the loop for the repeating case compiled the element (inlined math
-and all) twice. So the one loop reads every input in place, and in the rare case where a length-1
-axis does repeat, the input is first copied out at the output's shape (`repeat.py`),
-after a check of its lengths. What the static shapes settle (here: b has no axes) needs
-no copy.
+and all) twice. So the one loop reads every input in place. In the rare call where a
+length-1 axis does repeat, the program stops before it has written anything but its own
+temporaries, and the linker's general program computes the call: the same module with
+each such input first copied out at the output's shape, after a check of its lengths:
+
+    x_r = x
+    if x.shape != (n0, n1):  # a length-1 axis repeats
+        if (x.shape[0] != n0 and x.shape[0] != 1) or (x.shape[1] != n1 and x.shape[1] != 1):
+            raise ValueError("tensorlab:0:broadcast")
+        x_r = repeat(x, (n0, n1))
+
+What the static shapes settle (here: b has no axes) needs neither.
 """
 
 from __future__ import annotations
@@ -123,6 +123,7 @@ class Broadcast:
             # the rewriter proved one shape for all: nothing can repeat
             repeated, sources = [], [[mod.length(full[0], k)] for k in range(ndim)]
         self.repeated = list(dict.fromkeys(repeated))
+        self._sources = sources
         self._write_lengths(sources)
         if steps:
             self.write_steps()
@@ -182,12 +183,30 @@ class Broadcast:
     def loops(self, write: Callable[[], None]) -> None:
         """Call `write()`, which writes loops reading the inputs with `element`, once.
 
-        A repeated input that does not have its broadcast shape already (a length-1 axis
-        repeats, which is rare) is first copied out at that shape, so that the loops read
-        every input in place: unit strides, which LLVM vectorizes. A second copy of the
-        loops reading with steps would compile the element twice, inlined math and all.
+        The loops read every input in place: unit strides, which LLVM vectorizes. A
+        repeated input that does not have its broadcast shape already (a length-1 axis
+        repeats, which is rare) stops the program with error `repeats`, and the linker's
+        general program (`mod.repeats`) computes that call: there, the input is first
+        copied out at its broadcast shape (`repeat.py`). Writing the copies into every
+        program cost most of its compilation (W4: 3 s of 7), for a case few calls meet.
         """
         mod = self.mod
+        if not mod.repeats:
+            # one check for all inputs, length by length: each `raise` and each tuple `!=`
+            # is code for Numba to compile
+            differs = [
+                f"{mod.length(x, a)} != {n}"
+                for x in self.repeated
+                for a, n in enumerate(self._shape(x, in_place=True))
+                if x.type.shape[a] != 1  # read at index 0 whatever the output's length
+                and self._sources[self.ndim - self._ndim[x] + a] != [mod.length(x, a)]
+            ]
+            if differs:
+                mod.guarded = True
+                with mod.block(f"if {' or '.join(differs)}:  # the general program repeats one"):
+                    mod.line(mod.fail("repeats"))
+            write()
+            return
         own = dict(self._arrays)
         for x in self.repeated:
             lengths = self._shape(x, in_place=True)

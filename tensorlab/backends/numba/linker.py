@@ -72,10 +72,14 @@ def cache_dir() -> Path:
     return Path(base) / "tensorlab" / "numba"
 
 
-def link(fgraph: FunctionGraph) -> NumbaProgram:
+def link(fgraph: FunctionGraph, repeats: bool = False) -> NumbaProgram:
     """A program computing `fgraph.outputs` from values of `fgraph.inputs`, compiled by Numba.
 
-    Raises `BackendError` naming the node when an op has no Numba implementation.
+    Its loops read their inputs in place. A call in which an input's length-1 axis
+    repeats (NumPy broadcasting that the static shapes did not settle) goes to the
+    program's `general` one, linked with `repeats` on first need, which copies such an
+    input out first (`Broadcast.loops`). Raises `BackendError` naming the node when an op
+    has no Numba implementation.
 
     >>> import tensorlab as tl
     >>> import tensorlab.tensor as T
@@ -89,9 +93,11 @@ def link(fgraph: FunctionGraph) -> NumbaProgram:
     nodes = fgraph.toposort()
     _check_supported(fgraph, nodes)
     buffered = _buffered(fgraph)
-    writer, arguments, computed = _write(fgraph, nodes, buffered)
+    writer, arguments, computed = _write(fgraph, nodes, buffered, repeats)
     source, digest = _module_text(writer, fgraph, arguments, computed, nodes)
-    return NumbaProgram(fgraph, nodes, source, digest, arguments, computed, buffered)
+    program = NumbaProgram(fgraph, nodes, source, digest, arguments, computed, buffered)
+    program.guarded = writer.guarded
+    return program
 
 
 def _check_supported(fgraph: FunctionGraph, nodes: list[Apply]) -> None:
@@ -167,10 +173,10 @@ def _inlined(fgraph: FunctionGraph) -> set[Variable]:
     return found
 
 
-def _write(fgraph: FunctionGraph, nodes: list[Apply], buffered: dict[int, int]):
+def _write(fgraph: FunctionGraph, nodes: list[Apply], buffered: dict[int, int], repeats: bool):
     """The function body; its arguments (inputs, then constants; the spare buffers come
     last, named in `writer.buffers`); the outputs it returns."""
-    writer = ModuleWriter(_inlined(fgraph))
+    writer = ModuleWriter(_inlined(fgraph), repeats)
     constants = []
     for node in nodes:
         for var in node.inputs:
@@ -311,6 +317,12 @@ def _write_module(digest: str, source: str) -> Path:
     raise error(BackendError, "the Numba backend found no folder to write its module to")
 
 
+def _repeats(failure: Exception) -> bool:
+    """Whether the program stopped because an input's length-1 axis repeats."""
+    match = _ERROR_CODE.fullmatch(str(failure))
+    return match is not None and match.group(2) == "repeats"
+
+
 class NumbaProgram:
     """A compiled graph: `program(values)` returns the outputs' values, as a list.
 
@@ -348,6 +360,20 @@ class NumbaProgram:
         ]
         self.fresh = _fresh_outputs(fgraph)
         self._only_computed = self._pick == [("computed", k) for k in range(len(computed))]
+        self.guarded = False  # whether a call may stop with `repeats` (see `general`)
+        self._general: NumbaProgram | None = None
+
+    @property
+    def general(self) -> NumbaProgram:
+        """The program that computes the calls this one stops with error `repeats`: the
+        same graph, with each input whose length-1 axis repeats copied out at its
+        broadcast shape first. Linked and compiled on first use (a few seconds, once:
+        Numba's disk cache keeps it); this program itself when it never stops so."""
+        if not self.guarded:
+            return self
+        if self._general is None:
+            self._general = link(self.fgraph, repeats=True)
+        return self._general
 
     @property
     def function(self) -> Callable | None:
@@ -426,6 +452,8 @@ class NumbaProgram:
                 return entry(*values, *constants) if constants else entry(*values)
             except Exception as err:  # explained below, outside this handler
                 failure = err
+            if _repeats(failure):
+                return self.general(values)
             raise explain(failure, values)
 
         return call
@@ -458,6 +486,8 @@ class NumbaProgram:
         except Exception as err:  # explained below, outside this handler
             failure = err
         if failure is not None:
+            if _repeats(failure):  # nothing but temporaries and spares was written
+                return self.general(values, trusted)
             raise self._explain(failure, values)
         if spares:
             self._keep_vacated(values)

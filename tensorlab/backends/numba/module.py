@@ -132,9 +132,13 @@ class ModuleWriter:
     statement that stops the program with an error the wrapper explains.
     """
 
-    def __init__(self, inlined: set[Variable]) -> None:
+    def __init__(self, inlined: set[Variable], repeats: bool = False) -> None:
         self.body: list[str] = []
         self.inlined = inlined  # 0-d constants written as literals
+        # Whether loops copy out an input whose length-1 axis repeats (the general
+        # program), or stop with error `repeats` (`Broadcast.loops`); `guarded`: one does
+        self.repeats = repeats
+        self.guarded = False
         self.node_index = 0  # the block being written, for error codes
         self._depth = 1
         self._names: dict[Variable, str] = {}

@@ -1,8 +1,9 @@
 """Copying an array out at a broadcast shape, for the rare loop whose input repeats.
 
 An elementwise loop reads its inputs in place, which LLVM vectorizes. When an input's
-length-1 axis repeats at run time (a `(1, n)` value where the output is `(m, n)`), the
-generated code first copies it out at the output's shape with `repeat`, so that the one
+length-1 axis repeats at run time (a `(1, n)` value where the output is `(m, n)`), a
+program stops, and its general program (`NumbaProgram.general`) computes the call: it
+first copies such an input out at the output's shape with `repeat`, so that the one
 loop still reads in place. This function is compiled once per dtype, rank and layout
 (Numba's `np.broadcast_to`, a fraction of a second each) and kept in Numba's disk cache,
 for every graph: writing the copy into each graph's code instead cost the W4 training
