@@ -10,7 +10,7 @@ They run after canonicalize, so each pattern meets one spelling: `1 - s`, `-s + 
     exp(x) - 1                 -> expm1(x)
     log(softmax(z))            -> log_softmax(z)
     log(sum(exp(x)))           -> m + log(sum(exp(x - m))),  m = max(x)   (logsumexp)
-    crossentropy_1hot(softmax(z), y) -> -sum(one_hot(y) * log_softmax(z))
+    crossentropy_1hot(softmax(z), y) -> crossentropy_softmax_1hot(z, y)
 """
 
 from __future__ import annotations
@@ -26,10 +26,9 @@ from tensorlab.tensor import math as tm
 from tensorlab.tensor.dimshuffle import DimShuffle
 from tensorlab.tensor.nnet import (
     CrossentropyCategorical1Hot,
+    CrossentropySoftmax1Hot,
     LogSoftmax,
     Softmax,
-    log_softmax,
-    pick_last,
     softmax_logits,
 )
 from tensorlab.tensor.reduction import Max, Sum, keep_dims
@@ -158,10 +157,10 @@ def logsumexp(fgraph: FunctionGraph, node: Apply):
 @rewrites.register("stabilize")
 @node_rewriter(CrossentropyCategorical1Hot, name="crossentropy_softmax")
 def crossentropy_softmax(fgraph: FunctionGraph, node: Apply):
-    """-log(softmax(z)[i, y_i]) -> -sum(one_hot(y) * log_softmax(z)): finite for big logits."""
+    """-log(softmax(z)[i, y_i]) -> CrossentropySoftmax1Hot(z, y): finite for big logits,
+    and its gradient is one node, not the softmax's and the log's."""
     p, y = node.inputs
     z = softmax_logits(p)
     if z is None:
         return None
-    loss = -Sum((z.ndim - 1,))(pick_last(log_softmax(z), y))
-    return _keep_if_fits(loss, node.outputs[0])
+    return _keep_if_fits(CrossentropySoftmax1Hot()(z, y), node.outputs[0])

@@ -28,7 +28,7 @@ from tensorlab.scalar.math import Sigmoid
 from tensorlab.tensor.creation import arange
 from tensorlab.tensor.math import cast, eq, exp, log, sigmoid, switch
 from tensorlab.tensor.reduction import check_axes, normalize_axis, sum
-from tensorlab.tensor.shape import broadcast_to, expand_dims, shape
+from tensorlab.tensor.shape import broadcast_to, expand_dims, shape, sum_to_shape
 from tensorlab.tensor.type import TensorType, shape_text
 from tensorlab.tensor.variable import as_tensor_like, as_tensor_variable
 
@@ -38,11 +38,14 @@ __all__ = [
     "LogSoftmax",
     "CrossentropyCategorical1Hot",
     "CrossentropyCategorical1HotGrad",
+    "CrossentropySoftmax1Hot",
+    "CrossentropySoftmax1HotDx",
     "softmax",
     "log_softmax",
     "logsoftmax",
     "categorical_crossentropy",
     "crossentropy_categorical_1hot",
+    "crossentropy_softmax_1hot",
     "binary_crossentropy",
     "sigmoid_binary_crossentropy",
     "sigmoid",
@@ -153,11 +156,15 @@ def _batch_shape(op: Op, parts: list[Variable], batch_ndim: int) -> tuple[int | 
     return tuple(lengths)
 
 
-def _check_rows(op: Op, p: Variable, y: Variable) -> None:
-    if not is_float(p.dtype) or p.ndim < 1:
+def _check_rows(op: Op, p: Variable, y: Variable, logits: bool = False) -> None:
+    """`p` has classes on its last axis (probabilities: floats; `logits`: any real numbers,
+    as softmax takes them) and `y` one integer class index per row of `p`."""
+    real = is_float(p.dtype) or (logits and is_integer(p.dtype))
+    if not real or p.ndim < 1:
+        what = "logits: a real tensor" if logits else "probabilities: a float tensor"
         raise error(
             TypeMismatchError,
-            f"{op} needs probabilities: a float tensor with classes on its last axis",
+            f"{op} needs {what} with classes on its last axis",
             got=describe(p),
             at=p,
         )
@@ -168,6 +175,16 @@ def _check_rows(op: Op, p: Variable, y: Variable) -> None:
             expected=f"an integer tensor of {p.ndim - 1} dimensions",
             got=describe(y),
             at=y,
+        )
+
+
+def _check_gradient_rows(op: Op, g: Variable, y: Variable) -> None:
+    if not is_float(g.dtype) or g.ndim != y.ndim:
+        raise error(
+            TypeMismatchError,
+            f"{op} needs one float gradient per row",
+            got=describe(g),
+            at=g,
         )
 
 
@@ -231,13 +248,7 @@ class CrossentropyCategorical1HotGrad(Op):
     def make_node(self, g, p, y) -> Apply:
         g, p, y = (as_tensor_variable(v) for v in (g, p, y))
         _check_rows(self, p, y)
-        if not is_float(g.dtype) or g.ndim != y.ndim:
-            raise error(
-                TypeMismatchError,
-                f"{self} needs one float gradient per row",
-                got=describe(g),
-                at=g,
-            )
+        _check_gradient_rows(self, g, y)
         batch = _batch_shape(self, [p, y, g], y.ndim)
         dtype = upcast(g.dtype, p.dtype)
         return Apply(self, [g, p, y], [TensorType(dtype, (*batch, p.type.shape[-1]))()])
@@ -253,6 +264,90 @@ class CrossentropyCategorical1HotGrad(Op):
         ones = broadcast_to(np.ones((), dtype=g.dtype), shape(g))
         gg = sum(gout * CrossentropyCategorical1HotGrad()(ones, p, y), axis=-1)
         return [gg, -gout * out / p, None]
+
+
+def _softmax_rows(z: np.ndarray) -> np.ndarray:
+    """softmax(z) over the last axis (`z` already in the result's dtype)."""
+    e = np.exp(z - _shift(z, (z.ndim - 1,)))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def _per_row(op: Op, node: Apply, g: np.ndarray, rows: tuple[int, ...]) -> np.ndarray:
+    """`g` repeated along the rows where its length is 1 (it broadcasts against them)."""
+    try:
+        return np.broadcast_to(g, rows)
+    except ValueError as err:
+        raise error(
+            ShapeError,
+            f"{op} needs one gradient per row",
+            expected=f"a gradient of shape {shape_text(rows)} (or length 1 on an axis)",
+            got=f"{node.inputs[0]}: {g.dtype} {shape_text(g.shape)}",
+            at=node,
+        ) from err
+
+
+@dataclass(frozen=True)
+class CrossentropySoftmax1Hot(Op):
+    """Cross-entropy of softmax(z) against integer labels `y`, from the logits `z` in one step.
+
+    forward:   out[i] = log(sum_k exp(z[i, k] - m[i])) - (z[i, y[i]] - m[i])    m[i] = max_k z[i, k]
+               (that is -log(softmax(z)[i, y[i]]), finite for huge logits; classes on the last axis)
+    gradient:  gz[i, k] = gout[i] * (softmax(z)[i, k] - (k == y[i]))   (CrossentropySoftmax1HotDx)
+               gy: none (zero)
+    """
+
+    def make_node(self, z, y) -> Apply:
+        z, y = as_tensor_variable(z), as_tensor_variable(y)
+        _check_rows(self, z, y, logits=True)
+        batch = _batch_shape(self, [z, y], y.ndim)
+        return Apply(self, [z, y], [TensorType(upcast_to_float(z.dtype), batch)()])
+
+    def perform(self, node: Apply, z: np.ndarray, y: np.ndarray) -> np.ndarray:
+        z = z.astype(node.outputs[0].type.dtype, copy=False)
+        shifted = z - _shift(z, (z.ndim - 1,))
+        picked = _picked(self, node, shifted, y)
+        return np.asarray(np.log(np.exp(shifted).sum(axis=-1)) - picked)
+
+    def grad(self, inputs, outputs, gouts):
+        (z, y), (gout,) = inputs, gouts
+        return [CrossentropySoftmax1HotDx()(gout, z, y), None]
+
+
+@dataclass(frozen=True)
+class CrossentropySoftmax1HotDx(Op):
+    """The gradient of `CrossentropySoftmax1Hot` with respect to the logits `z`.
+
+    forward:   out[i, k] = g[i] * (s[i, k] - (k == y[i]))     s = softmax(z) on the last axis
+               (g broadcasts against the rows: a length-1 axis repeats)
+    gradient:  gg[i] = sum_k gout[i, k] * (s[i, k] - (k == y[i]))   (summed back to g's shape)
+               gz[i, k] = (u[i, k] - sum_j u[i, j] * s[i, j]) * s[i, k]
+                          u[i, k] = gout[i, k] * g[i]   (softmax's gradient of u)
+               gy: none (zero)
+    """
+
+    def make_node(self, g, z, y) -> Apply:
+        g, z, y = (as_tensor_variable(v) for v in (g, z, y))
+        _check_rows(self, z, y, logits=True)
+        _check_gradient_rows(self, g, y)
+        batch = _batch_shape(self, [z, y, g], y.ndim)
+        dtype = upcast(g.dtype, upcast_to_float(z.dtype))
+        return Apply(self, [g, z, y], [TensorType(dtype, (*batch, z.type.shape[-1]))()])
+
+    def perform(self, node: Apply, g: np.ndarray, z: np.ndarray, y: np.ndarray) -> np.ndarray:
+        dtype = node.outputs[0].type.dtype
+        s = _softmax_rows(z.astype(dtype, copy=False))
+        _picked(self, node, s, y)  # the labels fit the rows and the classes
+        hits = np.arange(s.shape[-1]) == y[..., None]
+        out = _per_row(self, node, g, y.shape)[..., None] * (s - hits)
+        return out.astype(dtype, copy=False)
+
+    def grad(self, inputs, outputs, gouts):
+        (g, z, y), (gout,) = inputs, gouts
+        s = softmax(z)
+        gg = sum(gout * s, axis=-1) - sum(pick_last(gout, y), axis=-1)
+        u = gout * expand_dims(g, -1)
+        gz = (u - sum(u * s, axis=-1, keepdims=True)) * s
+        return [sum_to_shape(gg, g), gz, None]
 
 
 def crossentropy_categorical_1hot(coding_dist, true_one_of_n) -> Variable:
@@ -301,8 +396,9 @@ def categorical_crossentropy(coding_dist, true_dist) -> Variable:
 
     `true_dist` is either distributions shaped like `coding_dist` (one-hot rows or
     probabilities: -sum(t * log(p), axis=-1)) or one integer class index per row
-    (-log(p[i, t[i]])). When `coding_dist` is `softmax(z)`, the graph is built from
-    `log_softmax(z)` instead, so the value and its gradient stay finite for huge logits.
+    (-log(p[i, t[i]])). When `coding_dist` is `softmax(z)`, the graph is built from the
+    logits `z` instead (`log_softmax(z)`, or one `CrossentropySoftmax1Hot` node for class
+    indices), so the value and its gradient stay finite for huge logits.
 
     >>> import tensorlab.tensor as T
     >>> p, t = T.matrix("p"), T.matrix("t")
@@ -317,7 +413,7 @@ def categorical_crossentropy(coding_dist, true_dist) -> Variable:
     if t.ndim == p.ndim - 1 and is_integer(t.dtype):
         if logits is None:
             return crossentropy_categorical_1hot(p, t)
-        return -sum(pick_last(log_softmax(logits), t), axis=-1)
+        return CrossentropySoftmax1Hot()(logits, t)
     raise error(
         TypeMismatchError,
         "categorical_crossentropy needs targets shaped like the predictions, "
@@ -326,6 +422,22 @@ def categorical_crossentropy(coding_dist, true_dist) -> Variable:
         got=f"{describe(p)}, {describe(t)}",
         at=t,
     )
+
+
+def crossentropy_softmax_1hot(x, y_idx) -> tuple[Variable, Variable]:
+    """Theano's pair (-log(softmax(x)[i, y_idx[i]]) per row, softmax(x)), from logits `x`.
+
+    The loss is one `CrossentropySoftmax1Hot` node: finite for huge logits, and its
+    gradient is one `CrossentropySoftmax1HotDx` node.
+
+    >>> import tensorlab.tensor as T
+    >>> x, y = T.matrix("x"), T.lvector("y")
+    >>> nll, p = crossentropy_softmax_1hot(x, y)
+    >>> nll.eval({x: [[0.0, 0.0], [1e4, 0.0]], y: [1, 0]})
+    array([0.69314718, 0.        ])
+    """
+    x = as_tensor_variable(x)
+    return CrossentropySoftmax1Hot()(x, y_idx), softmax(x)
 
 
 def binary_crossentropy(output, target) -> Variable:

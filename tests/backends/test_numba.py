@@ -30,7 +30,13 @@ from tensorlab.errors import (
 )
 from tensorlab.graph.basic import Apply, Op
 from tensorlab.tensor.linalg import Dot, MatMul, TensorDot
-from tensorlab.tensor.nnet import CrossentropyCategorical1Hot, LogSoftmax, Softmax
+from tensorlab.tensor.nnet import (
+    CrossentropyCategorical1Hot,
+    CrossentropySoftmax1Hot,
+    CrossentropySoftmax1HotDx,
+    LogSoftmax,
+    Softmax,
+)
 from tensorlab.tensor.random import RandomNormal
 from tensorlab.tensor.reduction import Prod, Sum
 from tensorlab.tensor.shape import SumToShape
@@ -67,7 +73,18 @@ TRANSCENDENTAL = (
 # -log(p[y]): a logarithm too; normal draws take log, cos and sin of uniforms
 TRANSCENDENTAL_OPS = (CrossentropyCategorical1Hot, RandomNormal)
 # Sums in another order than NumPy's pairwise one (BLAS too): rounding grows with the size.
-SUMMING = (Sum, Prod, Dot, MatMul, TensorDot, Softmax, LogSoftmax, SumToShape)
+SUMMING = (
+    Sum,
+    Prod,
+    Dot,
+    MatMul,
+    TensorDot,
+    Softmax,
+    LogSoftmax,
+    CrossentropySoftmax1Hot,
+    CrossentropySoftmax1HotDx,
+    SumToShape,
+)
 
 
 @pytest.mark.parametrize("cls", op_classes(), ids=lambda c: c.__name__)

@@ -1,4 +1,4 @@
-"""Cases for `T.nnet`: softmax, log-softmax and the integer-label cross-entropy."""
+"""Cases for `T.nnet`: softmax, log-softmax and the integer-label cross-entropies."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ import tensorlab.tensor as T
 from tensorlab.tensor.nnet import (
     CrossentropyCategorical1Hot,
     CrossentropyCategorical1HotGrad,
+    CrossentropySoftmax1Hot,
+    CrossentropySoftmax1HotDx,
     LogSoftmax,
     Softmax,
 )
@@ -33,6 +35,16 @@ def np_crossentropy_1hot_grad(g: np.ndarray, p: np.ndarray, y: np.ndarray) -> np
     out = np.zeros(p.shape, dtype=np.result_type(g, p))
     np.put_along_axis(out, y[..., None], (-g / np_picked(p, y))[..., None], axis=-1)
     return out
+
+
+def np_crossentropy_softmax_1hot(z: np.ndarray, y: np.ndarray) -> np.ndarray:
+    shifted = z - z.max(axis=-1, keepdims=True)
+    return np.log(np.exp(shifted).sum(axis=-1)) - np_picked(shifted, y)
+
+
+def np_crossentropy_softmax_1hot_dx(g: np.ndarray, z: np.ndarray, y: np.ndarray) -> np.ndarray:
+    hits = np.arange(z.shape[-1]) == y[..., None]
+    return g[..., None] * (np_softmax(z) - hits)
 
 
 CASES = [
@@ -92,5 +104,21 @@ CASES = [
         labelled_rows(with_gradient=True),
         grad=(0, 1),
         grad_args=labelled_rows(("float64",), with_gradient=True),
+    ),
+    Case(
+        CrossentropySoftmax1Hot,
+        lambda z, y: T.nnet.categorical_crossentropy(T.nnet.softmax(z), y),
+        np_crossentropy_softmax_1hot,
+        labelled_rows(low=-5.0, high=5.0),
+        grad=(0,),
+        grad_args=labelled_rows(("float64",), low=-3.0, high=3.0),
+    ),
+    Case(
+        CrossentropySoftmax1HotDx,
+        lambda g, z, y: CrossentropySoftmax1HotDx()(g, z, y),
+        np_crossentropy_softmax_1hot_dx,
+        labelled_rows(low=-5.0, high=5.0, with_gradient=True),
+        grad=(0, 1),
+        grad_args=labelled_rows(("float64",), low=-3.0, high=3.0, with_gradient=True),
     ),
 ]

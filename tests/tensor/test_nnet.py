@@ -11,7 +11,12 @@ import tensorlab as tl
 import tensorlab.tensor as T
 from tensorlab.errors import RuntimeOpError, ShapeError, TypeMismatchError
 from tensorlab.gradient import verify_grad
-from tensorlab.tensor.nnet import LogSoftmax, Softmax
+from tensorlab.tensor.nnet import (
+    CrossentropySoftmax1Hot,
+    CrossentropySoftmax1HotDx,
+    LogSoftmax,
+    Softmax,
+)
 from tests.strategies import arrays, axes, labelled_rows, shapes
 
 
@@ -146,6 +151,148 @@ def test_categorical_crossentropy_rejects_mismatched_targets():
         )
     with pytest.raises(TypeMismatchError, match="needs probabilities"):
         T.nnet.crossentropy_categorical_1hot(T.lmatrix("p"), T.lvector("y"))
+
+
+def np_crossentropy_of_softmax(z, y):
+    shifted = z - z.max(axis=-1, keepdims=True)
+    picked = np.take_along_axis(shifted, y[..., None], axis=-1)[..., 0]
+    return np.log(np.exp(shifted).sum(axis=-1)) - picked
+
+
+@pytest.mark.parametrize("mode", ["python", "numba"])
+@settings(max_examples=20)
+@given(z_y=labelled_rows(("float32", "float64"), low=-30.0, high=30.0))
+def test_crossentropy_of_softmax_is_one_node_matching_numpy(mode, z_y):
+    z_value, y_value = z_y
+    z = T.tensor(dtype=z_value.dtype.name, shape=(None,) * z_value.ndim, name="z")
+    y = T.tensor(dtype="int64", shape=(None,) * y_value.ndim, name="y")
+    loss = T.nnet.categorical_crossentropy(T.nnet.softmax(z), y)
+    assert isinstance(loss.owner.op, CrossentropySoftmax1Hot) and loss.owner.inputs == [z, y]
+    nll, p = T.nnet.crossentropy_softmax_1hot(z, y)
+    assert nll.owner.op == loss.owner.op and isinstance(p.owner.op, Softmax)
+    f = tl.function([z, y], [loss, p], mode=mode)
+    got, probabilities = f(z_value, y_value)
+    assert got.dtype == z_value.dtype and got.shape == y_value.shape
+    eps = np.finfo(z_value.dtype).eps
+    expected = np_crossentropy_of_softmax(z_value, y_value)
+    np.testing.assert_allclose(got, expected, rtol=16 * eps, atol=64 * eps)
+    picked = np.take_along_axis(probabilities, y_value[..., None], axis=-1)[..., 0]
+    np.testing.assert_allclose(np.exp(-got), picked, rtol=64 * eps, atol=64 * eps)
+
+
+@pytest.mark.parametrize("mode", ["python", "numba"])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_crossentropy_of_softmax_and_its_gradient_are_finite_for_huge_logits(mode, dtype):
+    z, y = T.matrix("z", dtype=dtype), T.lvector("y")
+    loss = T.nnet.categorical_crossentropy(T.nnet.softmax(z), y)
+    f = tl.function([z, y], [loss, T.grad(loss.sum(), z)], mode=mode)
+    logits = np.array([[1e4, -1e4, 0.0], [-1e4, 1e4, 3.0], [1e4, 1e4, 1e4]], dtype=dtype)
+    value, gradient = f(logits, np.array([1, 1, 2]))
+    assert value.dtype == gradient.dtype == dtype
+    np.testing.assert_allclose(value, [2e4, 0.0, np.log(3.0)], rtol=1e-6)
+    np.testing.assert_allclose(
+        gradient, [[1.0, -1.0, 0.0], [0.0, 0.0, 0.0], [1 / 3, 1 / 3, -2 / 3]], atol=1e-6
+    )
+
+
+@pytest.mark.parametrize("mode", ["python", "numba"])
+def test_crossentropy_of_softmax_rejects_bad_labels(mode):
+    z, y = T.matrix("z"), T.lvector("y")
+    loss = T.nnet.categorical_crossentropy(T.nnet.softmax(z), y)
+    f = tl.function([z, y], [loss, T.grad(loss.sum(), z)], mode=mode)
+    with pytest.raises(
+        RuntimeOpError,
+        match=r"CrossentropySoftmax1Hot: class index 3 is out of range for 3 classes"
+        r"(.|\n)*expected: class indices in 0..2(.|\n)*y\[1\] = 3(.|\n)*built at: .*test_nnet.py",
+    ):
+        f(np.zeros((2, 3)), [0, 3])
+    with pytest.raises(RuntimeOpError, match="class index -1 is out of range"):
+        f(np.zeros((2, 3)), [-1, 0])
+    with pytest.raises(
+        ShapeError,
+        match=r"CrossentropySoftmax1Hot needs one class index per row(.|\n)*"
+        r"expected: indices of shape \(2,\)(.|\n)*got: +y: int64 \(3,\), z: float64 \(2, 3\)",
+    ):
+        f(np.zeros((2, 3)), [0, 1, 2])
+
+
+@pytest.mark.parametrize("mode", ["python", "numba"])
+def test_crossentropy_softmax_dx_repeats_a_gradient_of_length_1_and_rejects_others(mode):
+    g, z, y = T.vector("g"), T.matrix("z"), T.lvector("y")
+    f = tl.function([g, z, y], CrossentropySoftmax1HotDx()(g, z, y), mode=mode)
+    z_value, y_value = np.log([[1.0, 3.0], [2.0, 2.0], [1.0, 1.0]]), np.array([1, 0, 0])
+    want = 2.0 * (np.array([[0.25, 0.75], [0.5, 0.5], [0.5, 0.5]]) - np.eye(2)[y_value])
+    np.testing.assert_allclose(f([2.0], z_value, y_value), want, rtol=1e-15, atol=1e-15)
+    np.testing.assert_allclose(f([2.0, 2.0, 2.0], z_value, y_value), want, rtol=1e-15, atol=1e-15)
+    with pytest.raises(ShapeError, match=r"needs one gradient per row(.|\n)*g: float64 \(2,\)"):
+        f([2.0, 2.0], z_value, y_value)
+    with pytest.raises(RuntimeOpError, match="CrossentropySoftmax1HotDx: class index 2"):
+        f([2.0], z_value, np.array([1, 2, 0]))
+
+
+def test_crossentropy_softmax_ops_reject_bad_types():
+    z, y = T.matrix("z"), T.lvector("y")
+    with pytest.raises(TypeMismatchError, match="CrossentropySoftmax1Hot needs logits"):
+        T.nnet.crossentropy_softmax_1hot(T.scalar("q"), T.lscalar("y"))
+    with pytest.raises(TypeMismatchError, match="one integer class index per row of z"):
+        T.nnet.crossentropy_softmax_1hot(z, T.vector("t"))
+    with pytest.raises(TypeMismatchError, match="CrossentropySoftmax1HotDx needs one float"):
+        CrossentropySoftmax1HotDx()(T.lmatrix("g"), z, y)
+    with pytest.raises(ShapeError, match="lengths differ on axis 0"):
+        CrossentropySoftmax1Hot()(
+            T.matrix("q", shape=(2, 3)), T.tensor(dtype="int64", shape=(4,), name="t")
+        )
+    # Integer logits are real numbers too, as softmax takes them: the loss is a float
+    assert T.nnet.crossentropy_softmax_1hot(T.lmatrix("k"), y)[0].dtype == "float64"
+
+
+@settings(max_examples=5)
+@given(arrays("float64", (3, 4), -3.0, 3.0), arrays("float64", (3,), 0.5, 2.0))
+def test_crossentropy_softmax_gradients_and_second_derivatives(z_value, g_value):
+    y_value = np.array([3, 0, 1])
+    verify_grad(lambda z: CrossentropySoftmax1Hot()(z, y_value), [z_value], rng=0)
+    verify_grad(lambda g, z: CrossentropySoftmax1HotDx()(g, z, y_value), [g_value, z_value], rng=0)
+
+    def gradient(z):  # its graph is a CrossentropySoftmax1HotDx node, differentiated again
+        loss = CrossentropySoftmax1Hot()(z, y_value)
+        return T.grad((loss * g_value).sum(), z)
+
+    verify_grad(gradient, [z_value], rng=0)
+
+
+def test_crossentropy_softmax_hessian_is_the_softmax_jacobian():
+    z, y = T.vector("z", shape=(3,)), T.lscalar("y")
+    hessian = T.hessian(T.nnet.categorical_crossentropy(T.nnet.softmax(z), y), z)
+    z_value = np.array([0.5, -1.0, 2.0])
+    s = np.exp(z_value) / np.exp(z_value).sum()
+    got = hessian.eval({z: z_value, y: 1})
+    np.testing.assert_allclose(got, np.diag(s) - np.outer(s, s), rtol=1e-12, atol=1e-15)
+
+
+def test_mlp_loss_and_gradient_are_the_fused_nodes():
+    """No one-hot mask (ARange, eq, switch) and no softmax or log-softmax left in the
+    training step: the loss is one node and its gradient another."""
+    X, y = T.matrix("X"), T.lvector("y")
+    W1, b1 = tl.shared(np.ones((4, 5)), name="W1"), tl.shared(np.zeros(5), name="b1")
+    W2, b2 = tl.shared(np.ones((5, 3)), name="W2"), tl.shared(np.zeros(3), name="b2")
+    p = T.nnet.softmax(T.dot(T.tanh(T.dot(X, W1) + b1), W2) + b2)
+    params = [W1, b1, W2, b2]
+    loss = T.nnet.categorical_crossentropy(p, y).mean()
+    grads = T.grad(loss, params)
+    updates = [(v, v - 0.1 * g) for v, g in zip(params, grads)]
+    f = tl.function([X, y], loss, updates=updates, mode=tl.Mode("python", "fast_run"))
+    ops = [node.op for node in f.fgraph.toposort()]
+    kinds = {type(op).__name__ for op in ops}
+    assert {"CrossentropySoftmax1Hot", "CrossentropySoftmax1HotDx"} <= kinds, ops
+    assert not kinds & {"ARange", "Softmax", "LogSoftmax"}, ops
+    assert not [op for op in ops if "switch" in str(op)], ops  # fused loops included
+    # Theano's spelling: the stabilize rewrite fuses the loss (its gradient was built
+    # before, from the softmax's)
+    direct = tl.function(
+        [X, y], T.nnet.crossentropy_categorical_1hot(p, y).mean(), mode=tl.Mode("python")
+    )
+    kinds = {type(node.op).__name__ for node in direct.fgraph.toposort()}
+    assert "CrossentropySoftmax1Hot" in kinds and not kinds & {"Softmax", "ARange"}, kinds
 
 
 @given(

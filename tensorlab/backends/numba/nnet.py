@@ -1,8 +1,36 @@
 """`T.nnet`'s ops: softmax and log-softmax (the row maximum subtracted first, as the
-reference does), and the integer-label cross-entropy and its gradient. Their `exp` and
-`log` are `mathlib`'s, which vectorize (see elemwise.py)."""
+reference does), and the integer-label cross-entropies and their gradients. Their `exp`
+and `log` are `mathlib`'s, which vectorize (see elemwise.py).
+
+The cross-entropy of a softmax and its gradient work one row at a time, with no array of
+probabilities or one-hot mask. `CrossentropySoftmax1HotDx(g, z, y)` of a matrix z keeps
+each row's exps in its output, then scales them in place:
+
+    for i0 in range(n0):
+        label = y[i0]
+        if label < 0 or label >= n1:
+            raise ValueError("tensorlab:12:index")
+        t_max = (-math.inf)
+        for i1 in range(n1):
+            v = z[i0, i1]
+            t_max = v if v > t_max or v != v else t_max
+        for i1 in range(n1):
+            t_dx[i0, i1] = mathlib.exp(z[i0, i1] - t_max)
+        t_sum = 0.0
+        for i1 in range(n1):
+            t_sum += t_dx[i0, i1]
+        g_row = g[i0 * g_s0]  # g_s0 = 0 where g has length 1: it repeats
+        for i1 in range(n1):
+            t_p = t_dx[i0, i1] / t_sum
+            t_dx[i0, i1] = g_row * ((t_p - 1.0) if i1 == label else t_p)
+
+The forward op keeps the exps in one row's scratch array and ends each row with
+`out[i0] = mathlib.log(t_sum) - (z[i0, label] - t_max)`.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from tensorlab.backends.numba.elemwise import cast
 from tensorlab.backends.numba.module import ModuleWriter, emit, literal, tuple_text
@@ -16,6 +44,8 @@ from tensorlab.graph.basic import Apply, Variable
 from tensorlab.tensor.nnet import (
     CrossentropyCategorical1Hot,
     CrossentropyCategorical1HotGrad,
+    CrossentropySoftmax1Hot,
+    CrossentropySoftmax1HotDx,
     LogSoftmax,
     Softmax,
 )
@@ -143,3 +173,96 @@ def emit_crossentropy_grad(op, node: Apply, mod: ModuleWriter) -> None:
         at = ", ".join([*index, label])
         row = ", ".join(index) if index else "()"
         mod.line(f"{out}[{at}] = -{g_rows}[{row}] / {mod.element(p, [*index, label])}")
+
+
+def _logit(mod: ModuleWriter, z: Variable, index: list[str], dtype: str) -> str:
+    return cast(mod.element(z, index), z.type.dtype, dtype)
+
+
+def _row_exps(
+    mod: ModuleWriter,
+    z: Variable,
+    index: list[str],
+    classes: str,
+    dtype: str,
+    row: Callable[[str], str],
+) -> tuple[str, str]:
+    """Inside the loops over z's rows (`index`): write the row's maximum, exp(z - max) at
+    `row(k)` for each class k, and the sum of those, in `dtype`; returns the names of the
+    maximum and the sum. The exps are stored, not summed as they come: a loop that only
+    stores vectorizes, and one that adds floats may not (see reduction.py)."""
+    top, total = mod.fresh("t_max"), mod.fresh("t_sum")
+    mod.line(f"{top} = {extremum_identity(dtype, largest=True)}")
+    with mod.loops([classes], first=len(index)) as (k,):
+        for text in extremum_update(mod, largest=True)(top, _logit(mod, z, [*index, k], dtype)):
+            mod.line(text)
+    with mod.loops([classes], first=len(index)) as (k,):
+        mod.line(f"{row(k)} = mathlib.exp({_logit(mod, z, [*index, k], dtype)} - {top})")
+    mod.line(f"{total} = {literal(0, dtype)}")
+    with mod.loops([classes], first=len(index)) as (k,):
+        mod.line(f"{total} += {row(k)}")
+    return top, total
+
+
+@emit.register(CrossentropySoftmax1Hot)
+def emit_crossentropy_softmax(op, node: Apply, mod: ModuleWriter) -> None:
+    (z, y), (out_var,) = node.inputs, node.outputs
+    out, dtype = mod.name(out_var), out_var.type.dtype
+    lengths = lengths_of(mod, z)
+    _check_rows(mod, [y], z)
+    rows, classes = lengths[:-1], lengths[-1]
+    exps = mod.fresh("t_exp")  # one row's exps, reused row after row
+    mod.line(f"{exps} = np.empty(({classes},), dtype=np.{dtype})")
+    mod.line(f"{out} = np.empty({tuple_text(rows)}, dtype={mod.dtype(out_var)})")
+    with mod.loops(rows) as index:
+        label = _class_index(mod, y, index, classes)
+        top, total = _row_exps(mod, z, index, classes, dtype, lambda k: f"{exps}[{k}]")
+        mod.line(
+            f"{out}[{', '.join(index) if index else '()'}] = "
+            f"mathlib.log({total}) - ({_logit(mod, z, [*index, label], dtype)} - {top})"
+        )
+
+
+def _row_reader(mod: ModuleWriter, g: Variable, z: Variable) -> Callable[[list[str]], str]:
+    """How to read g at a row of z: g broadcasts against the rows, so an axis of g whose
+    length may be 1 where z's is not is read with a step of 0 (`g_s0`); a length that is
+    neither stops the program with error `shape`."""
+    name, positions = mod.name(g), []
+    for a in range(g.ndim):
+        mine, theirs = g.type.shape[a], z.type.shape[a]
+        if mine == 1:
+            positions.append(lambda i: "0")
+        elif mine is not None:
+            if theirs != mine:
+                mod.check(f"{mod.length(z, a)} != {mine}", "shape")
+            positions.append(lambda i: i)
+        else:
+            length = mod.length(g, a)
+            mod.check(f"{length} != {mod.length(z, a)} and {length} != 1", "shape")
+            step = mod.fresh(f"{name}_s{a}")
+            mod.line(f"{step} = 0 if {length} == 1 else 1")
+            positions.append(lambda i, step=step: f"{i} * {step}")
+    return lambda index: mod.element(g, [at(i) for at, i in zip(positions, index, strict=True)])
+
+
+@emit.register(CrossentropySoftmax1HotDx)
+def emit_crossentropy_softmax_dx(op, node: Apply, mod: ModuleWriter) -> None:
+    (g, z, y), (out_var,) = node.inputs, node.outputs
+    out, dtype = mod.name(out_var), out_var.type.dtype
+    lengths = lengths_of(mod, z)
+    _check_rows(mod, [y], z)
+    read_g = _row_reader(mod, g, z)
+    rows, classes = lengths[:-1], lengths[-1]
+    mod.allocate(out_var, lengths)
+    with mod.loops(rows) as index:
+        label = _class_index(mod, y, index, classes)
+        _, total = _row_exps(
+            mod, z, index, classes, dtype, lambda k: f"{out}[{', '.join([*index, k])}]"
+        )
+        g_row = mod.fresh(f"{mod.name(g)}_row")
+        mod.line(f"{g_row} = {cast(read_g(index), g.type.dtype, dtype)}")
+        p, one = mod.fresh("t_p"), literal(1, dtype)
+        with mod.loops([classes], first=len(index)) as (k,):
+            at = f"{out}[{', '.join([*index, k])}]"
+            mod.line(f"{p} = {at} / {total}")
+            mod.line(f"{at} = {g_row} * (({p} - {one}) if {k} == {label} else {p})")
