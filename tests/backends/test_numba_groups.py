@@ -100,3 +100,53 @@ def test_an_update_in_a_group_goes_to_its_spare_buffer():
     for _ in range(3):
         want = np.exp(want) * 0.5 + want
     np.testing.assert_allclose(s.get_value(), want, rtol=1e-14)
+
+
+# -- nodes that only may have one shape: checked before the loop, the general program
+# -- computes the calls that broadcast
+def _body(source: str) -> str:
+    """The generated module without its first line, which quotes the line that built it."""
+    return source.split("\n", 1)[1]
+
+
+def test_nodes_that_may_have_one_shape_share_a_checked_loop():
+    """x * y and the next node with z share one loop in the program (a check of y's and
+    z's lengths first); calls where one of them broadcasts give the reference's values
+    through the general program, which has a loop per node."""
+    x, y, z = T.matrix("x"), T.matrix("y"), T.matrix("z")
+    a = x * y
+    b = T.exp(a) - z
+    f = tl.function([x, y, z], [a, b, b.sum()], mode=NUMBA)
+    f.wait_compiled()
+    assert "] share one loop" in f.source
+    assert "# the general program broadcasts" in f.source
+    assert "] share one loop" not in _body(f.program.general.source)
+    reference = tl.function([x, y, z], [a, b, b.sum()], mode=REFERENCE)
+    rng = np.random.default_rng(3)
+    full = rng.normal(size=(3, 4))
+    for shapes in [((3, 4),) * 3, ((3, 4), (1, 4), (3, 4)), ((3, 4), (3, 4), (3, 1))]:
+        values = [rng.normal(size=s) for s in shapes]
+        for got, want in zip(f(*values), reference(*values), strict=True):
+            np.testing.assert_allclose(got, want, rtol=1e-14)
+    with pytest.raises(TensorlabError):
+        f(full, full, rng.normal(size=(2, 4)))
+
+
+def test_a_gradient_summed_back_to_its_own_shape_is_passed_on_after_a_check():
+    """The gradient of x * y for x sums back to x's shape; where x has y's shape there is
+    nothing to sum, which the program checks, and where x is a row that y repeats the
+    general program sums."""
+    x, y = T.matrix("x"), T.matrix("y")
+    cost = (T.tanh(x) * y).sum()
+    outputs = [cost, *T.grad(cost, [x, y])]
+    f = tl.function([x, y], outputs, mode=NUMBA)
+    f.wait_compiled()
+    assert "# already of the target shape: nothing to sum" in f.source
+    assert "# already of the target shape: nothing to sum" not in _body(f.program.general.source)
+    reference = tl.function([x, y], outputs, mode=REFERENCE)
+    rng = np.random.default_rng(4)
+    for x_shape in [(3, 4), (1, 4), (3, 1)]:
+        values = [rng.normal(size=x_shape), rng.normal(size=(3, 4))]
+        for got, want in zip(f(*values), reference(*values), strict=True):
+            assert got.shape == want.shape
+            np.testing.assert_allclose(got, want, rtol=1e-13)

@@ -177,6 +177,7 @@ def _write(fgraph: FunctionGraph, nodes: list[Apply], buffered: dict[int, int], 
     """The function body; its arguments (inputs, then constants; the spare buffers come
     last, named in `writer.buffers`); the outputs it returns."""
     writer = ModuleWriter(_inlined(fgraph), repeats)
+    writer.outputs = set(fgraph.outputs)
     constants = []
     for node in nodes:
         for var in node.inputs:

@@ -26,6 +26,17 @@ of the group, and stored only when something outside the group reads it. For
 
 One loop instead of one per node: a single pass over memory, and far less code for
 Numba to compile (which costs about a tenth of a second per loop).
+
+A program that stops where a length-1 axis repeats (see `NumbaProgram.general`) also
+shares a loop between nodes whose inputs only may have one shape: one rank, and no
+static length of 1 against an unknown one. It checks those lengths before the loop and
+stops with error `repeats` where one differs, so the general program, which groups
+only what is sure, computes that call. The loss of a logistic regression and its terms
+(`sigmoid`, `softplus`, products with the targets) are then one loop, not five:
+
+    n0 = t_dot.shape[0]
+    if y.shape[0] != n0:  # the general program broadcasts
+        raise ValueError("tensorlab:1:repeats")
 """
 
 from __future__ import annotations
@@ -46,6 +57,23 @@ def _tensor_inputs(node: Apply, mod: ModuleWriter) -> list[Variable]:
     return [x for x in node.inputs if x.ndim > 0 and x not in mod.inlined]
 
 
+def _alike(a: Variable, b: Variable) -> bool:
+    """Whether `a` and `b` may have one shape: one rank, and on each axis static lengths
+    that agree or are unknown, but for a static 1 against an unknown length (a broadcast
+    that the graph declares, which no shared loop reads in place)."""
+    return a.ndim == b.ndim and all(
+        m == n or (m is None and n != 1) or (n is None and m != 1)
+        for m, n in zip(a.type.shape, b.type.shape, strict=True)
+    )
+
+
+def _same(a: Variable, b: Variable, mod: ModuleWriter) -> bool:
+    """Whether a loop may read `a` and `b` at the same indices: sure to have one shape, or,
+    in a program that stops where a length-1 axis repeats (`mod.repeats` off), may have
+    one shape: `emit_group` checks it before the loop."""
+    return same_shape(a, b) or (not mod.repeats and _alike(a, b))
+
+
 def _anchor(node: Apply, mod: ModuleWriter) -> Variable | None:
     """The variable whose shape every input and the output of `node` has, if one does."""
     (out,) = node.outputs
@@ -54,6 +82,8 @@ def _anchor(node: Apply, mod: ModuleWriter) -> Variable | None:
         return None
     if all(same_shape(x, inputs[0]) for x in inputs[1:]):
         return inputs[0]
+    if not mod.repeats and all(_alike(x, out) for x in inputs):
+        return inputs[0]  # may have one shape: `emit_group` checks it
     return None
 
 
@@ -73,7 +103,7 @@ def loop_groups(
         mine = None
         if isinstance(node.op, Elemwise) and node not in excluded:
             mine = _anchor(node, mod)
-        if mine is not None and anchor is not None and same_shape(mine, anchor):
+        if mine is not None and anchor is not None and _same(mine, anchor, mod):
             run.append(node)
             continue
         close()
@@ -97,6 +127,24 @@ class _Reads:
         return self.mod.element(x, loop)
 
 
+def _check_alike(group: list[Apply], anchor: Variable, lengths: list[str], mod: ModuleWriter):
+    """Stop with error `repeats` unless every input that the group reads from outside has
+    the anchor's shape where that is not sure (`_same`): the general program, which
+    broadcasts, computes those calls."""
+    computed = {node.outputs[0] for node in group}
+    outside = [x for node in group for x in _tensor_inputs(node, mod) if x not in computed]
+    differs = [
+        f"{mod.length(x, k)} != {n}"
+        for x in dict.fromkeys(outside)
+        if x is not anchor and not same_shape(x, anchor)
+        for k, n in enumerate(lengths)
+    ]
+    if differs:
+        mod.guarded = True
+        with mod.block(f"if {' or '.join(differs)}:  # the general program broadcasts"):
+            mod.line(mod.fail("repeats"))
+
+
 def emit_group(group: list[Apply], first: int, fgraph: FunctionGraph, mod: ModuleWriter) -> None:
     """Write the nodes of `group` (block `first` and the next ones) in one loop nest."""
     members = set(group)
@@ -107,6 +155,7 @@ def emit_group(group: list[Apply], first: int, fgraph: FunctionGraph, mod: Modul
         mod.line(f"n0 = {mod.length(anchor, 0)}")
     else:
         mod.line(f"{', '.join(lengths)} = {mod.name(anchor)}.shape")
+    _check_alike(group, anchor, lengths, mod)
     elements, stored = [], []
     for k, node in enumerate(group):
         mod.node_index = first + k  # the block a failing check names

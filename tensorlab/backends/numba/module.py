@@ -139,6 +139,7 @@ class ModuleWriter:
         # program), or stop with error `repeats` (`Broadcast.loops`); `guarded`: one does
         self.repeats = repeats
         self.guarded = False
+        self.outputs: set[Variable] = set()  # the graph's outputs (never aliases of others)
         self.node_index = 0  # the block being written, for error codes
         self._depth = 1
         self._names: dict[Variable, str] = {}

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from tensorlab.backends.numba.module import ModuleWriter, emit, tuple_text
 from tensorlab.backends.numba.reduction import lengths_of
-from tensorlab.graph.basic import Apply
+from tensorlab.graph.basic import Apply, Variable
 from tensorlab.tensor.dimshuffle import DimShuffle
 from tensorlab.tensor.reshape import Reshape
-from tensorlab.tensor.shape import BroadcastTo, Shape, SpecifyShape, SumToShape
+from tensorlab.tensor.shape import BroadcastTo, Shape, SpecifyShape, SumToShape, static_lengths
 
 __all__ = []
 
@@ -52,6 +52,19 @@ def emit_broadcast_to(op: BroadcastTo, node: Apply, mod: ModuleWriter) -> None:
         mod.line(f"{out}[{where}] = {mod.element(x, index)}")
 
 
+def _unsummed(g: Variable, shape: Variable, out: Variable, mod: ModuleWriter) -> bool:
+    """Whether a program that stops where a length-1 axis repeats (`mod.repeats` off)
+    passes `g` on as the sum to `shape`, after checking that it has that shape: a gradient
+    sums back to an input's shape only where broadcasting repeated the input, which few
+    calls do. Not where the target declares a length of 1 that `g` may not have (a sum
+    the graph asks for), nor for a graph output (never an alias of another value)."""
+    if mod.repeats or g.ndim != out.ndim or out in mod.outputs or g.ndim == 0:
+        return False
+    targets = static_lengths(shape)
+    targets = targets if len(targets) == g.ndim else (None,) * g.ndim
+    return all(t != 1 or n == 1 for t, n in zip(targets, g.type.shape, strict=True))
+
+
 @emit.register(SumToShape)
 def emit_sum_to_shape(op: SumToShape, node: Apply, mod: ModuleWriter) -> None:
     (g, shape), (out_var,) = node.inputs, node.outputs
@@ -59,6 +72,13 @@ def emit_sum_to_shape(op: SumToShape, node: Apply, mod: ModuleWriter) -> None:
     lengths = lengths_of(mod, g)
     extra = g.ndim - out_var.ndim  # leading axes summed away
     vector = mod.name(shape)
+    if _unsummed(g, shape, out_var, mod):
+        checks = [f"{vector}[{k}] != {n}" for k, n in enumerate(lengths)]
+        mod.guarded = True
+        with mod.block(f"if {' or '.join(checks)}:  # the general program sums"):
+            mod.line(mod.fail("repeats"))
+        mod.line(f"{out} = {mod.name(g)}  # already of the target shape: nothing to sum")
+        return
     targets = [mod.fresh(f"m{k}") for k in range(out_var.ndim)]
     flags = [mod.fresh(f"{mod.name(g)}_s{k}") for k in range(out_var.ndim)]
     for k, target in enumerate(targets):
