@@ -129,12 +129,20 @@ def _link(fgraph: FunctionGraph, mode: Mode) -> Any:
     from tensorlab.config import config
 
     program = importlib.import_module(BACKENDS[mode.backend]).link(fgraph)
-    if not hasattr(program, "compile") or program.compiled:
+    if not hasattr(program, "compile"):
+        return program
+
+    def behind(compiled: Any) -> BackgroundProgram:
+        return BackgroundProgram(compiled, importlib.import_module(BACKENDS["python"]).link(fgraph))
+
+    if config.compile == "background" and hasattr(program, "behind"):
+        program.behind = behind  # the program that takes the calls it cannot compute
+    if program.compiled:
         return program
     if config.compile == "now":
         program.compile()
         return program
-    return BackgroundProgram(program, importlib.import_module(BACKENDS["python"]).link(fgraph))
+    return behind(program)
 
 
 @dataclass(frozen=True)

@@ -344,3 +344,22 @@ def test_static_row_is_read_in_place():
     for a, b in [((5, 4), (1, 4)), ((5, 1), (1, 4)), ((1, 4), (1, 1))]:
         values = rng.normal(size=a), rng.normal(size=b)
         assert_matches(f(*values), reference(*values), "ulps", list(values), str((a, b)))
+
+
+def test_the_general_program_compiles_behind_the_reference_backend():
+    """The first call that repeats an axis is answered by the reference backend while the
+    general program compiles in the background; then the general program answers."""
+    x, y = T.matrix("x"), T.matrix("y")
+    with tl.config.change(compile="background"):  # the tests compile at once otherwise
+        f = tl.function([x, y], T.exp(x) * y, mode=tl.Mode("numba", optimizer="fast_run"))
+    f.wait_compiled()
+    rng = np.random.default_rng(7)
+    a, row = rng.normal(size=(3, 4)), rng.normal(size=(1, 4))
+    want = np.exp(a) * row
+    np.testing.assert_allclose(f(a, row), want, rtol=1e-14)  # compiled or not
+    general = f.program.general
+    assert general.wait()
+    assert "repeat(" in general.source
+    got = f(a, row)
+    np.testing.assert_allclose(got, want, rtol=1e-14)
+    assert not np.shares_memory(got, row) and not np.shares_memory(got, a)

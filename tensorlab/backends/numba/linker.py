@@ -362,19 +362,35 @@ class NumbaProgram:
         self.fresh = _fresh_outputs(fgraph)
         self._only_computed = self._pick == [("computed", k) for k in range(len(computed))]
         self.guarded = False  # whether a call may stop with `repeats` (see `general`)
-        self._general: NumbaProgram | None = None
+        self._general: Any = None
+        # How the general program starts to work: set by `compile.function` to compile it
+        # in the background while the reference backend answers (a `BackgroundProgram`)
+        self.behind: Callable[[NumbaProgram], Any] | None = None
 
     @property
-    def general(self) -> NumbaProgram:
+    def general(self) -> Any:
         """The program that computes the calls this one stops with error `repeats`: the
-        same graph, with each input whose length-1 axis repeats copied out at its
-        broadcast shape first. Linked and compiled on first use (a few seconds, once:
-        Numba's disk cache keeps it); this program itself when it never stops so."""
+        same graph, broadcasting wherever NumPy would (each input whose length-1 axis
+        repeats copied out at its broadcast shape first, gradients summed back). Linked
+        on first use and compiled then, in the background where `behind` says so (the
+        reference backend answers meanwhile), else at once; Numba's disk cache keeps it.
+        This program itself when it never stops so."""
         if not self.guarded:
             return self
         if self._general is None:
-            self._general = link(self.fgraph, repeats=True)
+            general = link(self.fgraph, repeats=True)
+            self._general = general if self.behind is None else self.behind(general)
         return self._general
+
+    def _generally(self, values: Sequence[np.ndarray], trusted: bool = False) -> Sequence:
+        """The outputs for `values` from the general program (see `general`)."""
+        general = self.general
+        results = general.trusted(values) if trusted else general(values)
+        if getattr(general, "ready", True):
+            return results
+        # The reference backend answered: its results may share memory with the inputs,
+        # where this program's (`fresh`, which the `Function` relies on) never do
+        return [np.array(result) for result in results]
 
     @property
     def function(self) -> Callable | None:
@@ -437,11 +453,12 @@ class NumbaProgram:
         if not self.nodes or self._spare_of or not self._only_computed:
             return self
         self.compile()
-        entry, arrays, constants, explain = (
+        entry, arrays, constants, explain, generally = (
             self._entry,
             self._arrays,
             self._constants,
             self._explain,
+            self._generally,
         )
 
         def call(values: Sequence[np.ndarray]) -> Sequence:
@@ -454,7 +471,7 @@ class NumbaProgram:
             except Exception as err:  # explained below, outside this handler
                 failure = err
             if _repeats(failure):
-                return self.general(values)
+                return generally(values)
             raise explain(failure, values)
 
         return call
@@ -488,7 +505,7 @@ class NumbaProgram:
             failure = err
         if failure is not None:
             if _repeats(failure):  # nothing but temporaries and spares was written
-                return self.general(values, trusted)
+                return self._generally(values, trusted)
             raise self._explain(failure, values)
         if spares:
             self._keep_vacated(values)
