@@ -9,6 +9,14 @@ second process that builds the same graph compiles nothing.
 Writing the module needs no Numba: the generated module is imported, and Numba with it
 (a third of a second), when the program is first compiled or called, which for a
 `Function` is in the background while the reference backend answers the first calls.
+
+A graph gets two programs. The one that runs the calls is written for the common case:
+where NumPy broadcasting might repeat a length-1 axis that the static shapes do not
+declare, it checks that no axis repeats, and then reads inputs in place, shares loops
+between nodes of one shape and sums no gradient back to the shape it has. A call where
+an axis does repeat stops at such a check with error `repeats` before it has written
+anything but temporaries, and `NumbaProgram.general`, the graph written to broadcast
+wherever NumPy would, computes it: linked, compiled and cached the first time one comes.
 """
 
 from __future__ import annotations
