@@ -48,12 +48,13 @@ from collections.abc import Callable, Sequence
 from tensorlab.backends.numba.module import ModuleWriter, emit, literal, tuple_text
 from tensorlab.graph.basic import Apply, Variable
 from tensorlab.rewrite.canonicalize import same_shape
-from tensorlab.scalar.arithmetic import Pow
+from tensorlab.scalar.arithmetic import Add, Mul, Neg, Pow, Sub
 from tensorlab.scalar.basic import ScalarOp, is_integer, upcast
 from tensorlab.scalar.cast import Cast
 from tensorlab.scalar.composite import Composite, Step
 from tensorlab.scalar.logic import Comparison, Not, Predicate, Switch
 from tensorlab.scalar.math import Erf, Exp, Expm1, Log, Log1p, Sigmoid, Softplus, Tanh
+from tensorlab.scalar.piecewise import Abs
 from tensorlab.tensor.elemwise import Elemwise
 
 _REPEAT = "tensorlab.backends.numba.repeat"
@@ -264,10 +265,25 @@ def _keeps_dtype(op: ScalarOp, dtypes: list[str], dtype: str) -> bool:
     return dtype in ("float64", "int64") and all(d == dtype for d in dtypes)
 
 
-def _expr(op: ScalarOp, operands: list[str]) -> str:
+# Numba marks signed integer +, - and * `nsw` (no signed wrap): an int64 result that wraps
+# around, which NumPy defines, is undefined to LLVM, which then proves wrong things (that
+# abs(x) + 1 is positive for the smallest int64, say, and drops the sign fix of a `%`).
+# Those ops compute in uint64, whose arithmetic wraps by definition, and convert back;
+# smaller integers are computed in int64 by Numba and cannot overflow there.
+_WRAPPING = (Add, Sub, Mul, Neg, Abs)
+
+
+def _expr(op: ScalarOp, operands: list[str], dtype: str) -> str:
     name = VECTOR_MATH.get(type(op))
     if name is not None:
         return f"mathlib.{name}({', '.join(operands)})"
+    if dtype == "int64" and isinstance(op, _WRAPPING):
+        unsigned = [f"np.uint64({x})" for x in operands]
+        if isinstance(op, Abs):
+            return f"np.int64({unsigned[0]} if {operands[0]} > 0 else np.uint64(0) - {unsigned[0]})"
+        if isinstance(op, Neg):
+            return f"np.int64(np.uint64(0) - {unsigned[0]})"
+        return f"np.int64({op.expr(*unsigned)})"
     return op.expr(*operands)
 
 
@@ -301,7 +317,7 @@ def scalar_code(
             # NumPy refuses negative integer powers of integers; Numba would give 0
             lines.append(f"if {operands[1][0]} < 0:")
             lines.append(f"    {mod.fail('pow')}")
-        expr = _expr(step.op, [e for e, _ in operands])
+        expr = _expr(step.op, [e for e, _ in operands], step.dtype)
         last = k == len(steps) - 1
         if last and stored:
             return lines, expr
