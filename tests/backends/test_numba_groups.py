@@ -150,3 +150,18 @@ def test_a_gradient_summed_back_to_its_own_shape_is_passed_on_after_a_check():
         for got, want in zip(f(*values), reference(*values), strict=True):
             assert got.shape == want.shape
             np.testing.assert_allclose(got, want, rtol=1e-13)
+
+
+def test_a_value_read_outside_only_for_its_shape_is_never_stored():
+    x, y = T.matrix("x"), T.matrix("y")
+    a = x * y
+    b = T.exp(a) - y
+    f = tl.function([x, y], [b, a.shape], mode=NUMBA)
+    assert "] share one loop" in f.source
+    assert "t_mul_i = " in f.source and "t_mul = np.empty" not in f.source  # the loop's shape
+    rng = np.random.default_rng(5)
+    for shapes in [((3, 4), (3, 4)), ((1, 4), (3, 4))]:  # the second broadcasts
+        values = [rng.normal(size=s) for s in shapes]
+        got, shape = f(*values)
+        np.testing.assert_allclose(got, np.exp(values[0] * values[1]) - values[1], rtol=1e-14)
+        np.testing.assert_array_equal(shape, np.broadcast_shapes(*shapes))

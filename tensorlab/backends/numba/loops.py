@@ -25,7 +25,9 @@ of the group, and stored only when something outside the group reads it. For
         z[i0] = z_i
 
 One loop instead of one per node: a single pass over memory, and far less code for
-Numba to compile (which costs about a tenth of a second per loop).
+Numba to compile (which costs about a tenth of a second per loop). A value that nodes
+outside the group read only for its shape (a gradient summing back to it) is not
+stored either: its lengths are the loop's.
 
 A program that stops where a length-1 axis repeats (see `NumbaProgram.general`) also
 shares a loop between nodes whose inputs only may have one shape: one rank, and no
@@ -49,6 +51,7 @@ from tensorlab.graph.basic import Apply, Variable
 from tensorlab.graph.fgraph import FunctionGraph
 from tensorlab.rewrite.canonicalize import same_shape
 from tensorlab.tensor.elemwise import Elemwise
+from tensorlab.tensor.shape import Shape
 
 __all__ = ["emit_group", "loop_groups"]
 
@@ -161,8 +164,10 @@ def emit_group(group: list[Apply], first: int, fgraph: FunctionGraph, mod: Modul
         mod.node_index = first + k  # the block a failing check names
         elements.append(Element(mod, node, stored=False))  # 0-d inputs are read here
         (out,) = node.outputs
-        readers = fgraph.clients.get(out, [])
-        if any(reader == "output" or reader not in members for reader, _ in readers):
+        outside = [r for r, _ in fgraph.clients.get(out, []) if r == "output" or r not in members]
+        if all(r != "output" and isinstance(r.op, Shape) for r in outside):
+            mod.shaped_like[out] = anchor  # read outside for its shape alone: never stored
+        else:
             mod.allocate(out, lengths)
             stored.append(out)
     locals_: dict[Variable, str] = {}

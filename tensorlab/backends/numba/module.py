@@ -140,6 +140,8 @@ class ModuleWriter:
         self.repeats = repeats
         self.guarded = False
         self.outputs: set[Variable] = set()  # the graph's outputs (never aliases of others)
+        # Values never stored, whose lengths are another's (loops.py): variable -> that one
+        self.shaped_like: dict[Variable, Variable] = {}
         self.node_index = 0  # the block being written, for error codes
         self._depth = 1
         self._names: dict[Variable, str] = {}
@@ -281,7 +283,7 @@ class ModuleWriter:
 
     def length(self, var: Variable, axis: int) -> str:
         """Source of `var`'s runtime length on `axis`."""
-        return f"{self.name(var)}.shape[{axis}]"
+        return f"{self.name(self.shaped_like.get(var, var))}.shape[{axis}]"
 
     def dtype(self, var: Variable) -> str:
         """`np.float64`: the NumPy dtype object of `var`, as generated code names it."""
