@@ -29,7 +29,7 @@ import sys
 from llvmlite import ir
 from numba import types
 from numba.core import cgutils
-from numba.extending import intrinsic, register_jitable
+from numba.extending import intrinsic
 
 from tensorlab.backends.numba.module import HUGE  # NumPy's (numpy/_core/src/multiarray/alloc.c)
 
@@ -41,30 +41,32 @@ _ADVISE = sys.platform.startswith("linux")
 
 
 @intrinsic
-def _madvise(typingctx, address, length):
-    """`madvise(address, length, MADV_HUGEPAGE)` for two integers of the pointer's width;
-    its result (0, or -1 where the kernel refuses) is ignored: advice is only advice."""
-    if not all(
-        isinstance(x, types.Integer) and x.bitwidth == types.intp.bitwidth
-        for x in (address, length)
-    ):
+def huge_pages(typingctx, array):
+    """Advise huge pages for `array`'s memory if it holds 4 MiB or more (Linux only):
+    `madvise(MADV_HUGEPAGE)` from the first page boundary in it to its end. Its result
+    (0, or -1 where the kernel refuses) is ignored: advice is only advice. Written as LLVM
+    code at the call, not as a function that Numba compiles for each array type (a few
+    hundredths of a second each)."""
+    if not isinstance(array, types.Array):
         return None
 
     def codegen(context, builder, signature, args):
-        byte_pointer = ir.IntType(8).as_pointer()
-        fnty = ir.FunctionType(ir.IntType(32), [byte_pointer, args[1].type, ir.IntType(32)])
-        madvise = cgutils.get_or_insert_function(builder.module, fnty, "madvise")
-        pointer = builder.inttoptr(args[0], byte_pointer)
-        builder.call(madvise, [pointer, args[1], ir.Constant(ir.IntType(32), _MADV_HUGEPAGE)])
+        if not _ADVISE:
+            return context.get_dummy_value()
+        data = context.make_array(signature.args[0])(context, builder, args[0])
+        word = data.nitems.type
+        nbytes = builder.mul(data.nitems, data.itemsize)
+        big = builder.icmp_signed(">=", nbytes, ir.Constant(word, HUGE))
+        with builder.if_then(big, likely=False):
+            start = builder.ptrtoint(data.data, word)
+            page = ir.Constant(word, _PAGE - 1)
+            first = builder.and_(builder.add(start, page), builder.not_(page))  # page-aligned
+            length = builder.sub(builder.add(start, nbytes), first)
+            byte_pointer = ir.IntType(8).as_pointer()
+            fnty = ir.FunctionType(ir.IntType(32), [byte_pointer, word, ir.IntType(32)])
+            madvise = cgutils.get_or_insert_function(builder.module, fnty, "madvise")
+            advice = ir.Constant(ir.IntType(32), _MADV_HUGEPAGE)
+            builder.call(madvise, [builder.inttoptr(first, byte_pointer), length, advice])
         return context.get_dummy_value()
 
-    return types.none(address, length), codegen
-
-
-@register_jitable
-def huge_pages(array):
-    """Advise huge pages for `array`'s memory if it holds 4 MiB or more (Linux only)."""
-    if _ADVISE and array.nbytes >= HUGE:
-        start = array.ctypes.data
-        first = (start + _PAGE - 1) & ~(_PAGE - 1)  # madvise takes a page-aligned start
-        _madvise(first, start + array.nbytes - first)
+    return types.none(array), codegen
