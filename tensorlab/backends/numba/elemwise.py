@@ -80,10 +80,11 @@ class Broadcast:
 
     Writes `n{first}`, ...: the output lengths, read from the inputs at run time (on each
     axis, the first length that is not 1). An input whose length may be 1 where the
-    output's is not is `repeated`: its lengths are checked (a mismatch stops the program,
-    and the wrapper explains it) and it is read with a step of 0 along an axis of length
-    1 (`x_s0`) from the start, or copied out by `loops` where one repeats. The others
-    are read directly: a static length of 1 at index 0, missing leading axes skipped.
+    output's is not is `repeated`: with `steps`, its lengths are checked (a mismatch stops
+    the program, and the wrapper explains it) and it is read with a step of 0 along an
+    axis of length 1 (`x_s0`); else `loops` checks it has the output's lengths, or copies
+    it out where one repeats in the general program. The others are read directly: a
+    static length of 1 at index 0, missing leading axes skipped.
     """
 
     def __init__(
@@ -202,10 +203,7 @@ class Broadcast:
                 if x.type.shape[a] != 1  # read at index 0 whatever the output's length
                 and self._sources[self.ndim - self._ndim[x] + a] != [mod.length(x, a)]
             ]
-            if differs:
-                mod.guarded = True
-                with mod.block(f"if {' or '.join(differs)}:  # the general program repeats one"):
-                    mod.line(mod.fail("repeats"))
+            mod.check_repeats(differs, "the general program repeats one")
             write()
             return
         own = dict(self._arrays)

@@ -142,10 +142,7 @@ def _check_alike(group: list[Apply], anchor: Variable, lengths: list[str], mod: 
         if x is not anchor and not same_shape(x, anchor)
         for k, n in enumerate(lengths)
     ]
-    if differs:
-        mod.guarded = True
-        with mod.block(f"if {' or '.join(differs)}:  # the general program broadcasts"):
-            mod.line(mod.fail("repeats"))
+    mod.check_repeats(differs, "the general program broadcasts")
 
 
 def emit_group(group: list[Apply], first: int, fgraph: FunctionGraph, mod: ModuleWriter) -> None:

@@ -189,6 +189,15 @@ class ModuleWriter:
         """The statement that stops the program at this node; the wrapper explains `kind`."""
         return f'raise ValueError("tensorlab:{self.node_index}:{kind}")'
 
+    def check_repeats(self, differs: list[str], why: str) -> None:
+        """Stop with error `repeats` when one of the conditions `differs` holds (a length
+        that is not the one the code assumes): `NumbaProgram.general` computes that call.
+        Marks the program `guarded`; writes nothing for no condition."""
+        if differs:
+            self.guarded = True
+            with self.block(f"if {' or '.join(differs)}:  # {why}"):
+                self.line(self.fail("repeats"))
+
     def check(self, condition: str, kind: str) -> None:
         """Stop the program with error `kind` when `condition` holds at run time."""
         with self.block(f"if {condition}:"):

@@ -73,10 +73,8 @@ def emit_sum_to_shape(op: SumToShape, node: Apply, mod: ModuleWriter) -> None:
     extra = g.ndim - out_var.ndim  # leading axes summed away
     vector = mod.name(shape)
     if _unsummed(g, shape, out_var, mod):
-        checks = [f"{vector}[{k}] != {n}" for k, n in enumerate(lengths)]
-        mod.guarded = True
-        with mod.block(f"if {' or '.join(checks)}:  # the general program sums"):
-            mod.line(mod.fail("repeats"))
+        differs = [f"{vector}[{k}] != {n}" for k, n in enumerate(lengths)]
+        mod.check_repeats(differs, "the general program sums")
         mod.line(f"{out} = {mod.name(g)}  # already of the target shape: nothing to sum")
         return
     targets = [mod.fresh(f"m{k}") for k in range(out_var.ndim)]
