@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 import tensorlab as tl
 import tensorlab.tensor as T
 from tensorlab.errors import RuntimeOpError, TensorlabError
+from tensorlab.tensor.shape import sum_to_shape
 
 NUMBA = tl.Mode("numba")
 REFERENCE = tl.Mode("python")
@@ -165,3 +166,21 @@ def test_a_value_read_outside_only_for_its_shape_is_never_stored():
         got, shape = f(*values)
         np.testing.assert_allclose(got, np.exp(values[0] * values[1]) - values[1], rtol=1e-14)
         np.testing.assert_array_equal(shape, np.broadcast_shapes(*shapes))
+
+
+def test_a_sum_to_shape_returned_is_never_its_input_passed_on():
+    """y summed to x's shape, where it has that shape, is y: the program does not pass y
+    itself on when the sum is an output, which the `Function` returns without a copy (new
+    memory), nor when the reference backend answers for the general program while that
+    compiles (a call where z repeats)."""
+    x, y, z = T.matrix("x"), T.matrix("y"), T.matrix("z")
+    outputs = [x * z, sum_to_shape(y, x)]
+    with tl.config.change(compile="background"):
+        f = tl.function([x, y, z], outputs, mode=NUMBA)
+    f.wait_compiled()
+    rng = np.random.default_rng(6)
+    a, b = rng.normal(size=(3, 4)), rng.normal(size=(3, 4))
+    for c in (rng.normal(size=(3, 4)), rng.normal(size=(1, 4))):  # the program, the general
+        total = f(a, b, c)[1]
+        np.testing.assert_array_equal(total, b)
+        assert not np.shares_memory(total, b)

@@ -393,11 +393,12 @@ class NumbaProgram:
     def _generally(self, values: Sequence[np.ndarray], trusted: bool = False) -> Sequence:
         """The outputs for `values` from the general program (see `general`)."""
         general = self.general
+        compiled = getattr(general, "ready", True)  # read first: it may turn True meanwhile
         results = general.trusted(values) if trusted else general(values)
-        if getattr(general, "ready", True):
+        if compiled:
             return results
-        # The reference backend answered: its results may share memory with the inputs,
-        # where this program's (`fresh`, which the `Function` relies on) never do
+        # The reference backend may have answered: its results may share memory with the
+        # inputs, where this program's (`fresh`, which the `Function` relies on) never do
         return [np.array(result) for result in results]
 
     @property
