@@ -255,6 +255,7 @@ class CrossentropyCategorical1HotGrad(Op):
 
     def perform(self, node: Apply, g: np.ndarray, p: np.ndarray, y: np.ndarray) -> np.ndarray:
         picked = _picked(self, node, p, y)
+        g = _per_row(self, node, g, y.shape)
         out = np.zeros(p.shape, dtype=node.outputs[0].type.dtype)
         np.put_along_axis(out, y[..., None].astype(np.intp), (-g / picked)[..., None], axis=-1)
         return out

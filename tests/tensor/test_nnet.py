@@ -12,6 +12,7 @@ import tensorlab.tensor as T
 from tensorlab.errors import RuntimeOpError, ShapeError, TypeMismatchError
 from tensorlab.gradient import verify_grad
 from tensorlab.tensor.nnet import (
+    CrossentropyCategorical1HotGrad,
     CrossentropySoftmax1Hot,
     CrossentropySoftmax1HotDx,
     LogSoftmax,
@@ -228,6 +229,18 @@ def test_crossentropy_softmax_dx_repeats_a_gradient_of_length_1_and_rejects_othe
         f([2.0, 2.0], z_value, y_value)
     with pytest.raises(RuntimeOpError, match="CrossentropySoftmax1HotDx: class index 2"):
         f([2.0], z_value, np.array([1, 2, 0]))
+
+
+@pytest.mark.parametrize("mode", ["python", "numba"])
+def test_crossentropy_1hot_grad_repeats_a_gradient_of_length_1_and_rejects_others(mode):
+    g, p, y = T.vector("g"), T.matrix("p"), T.lvector("y")
+    f = tl.function([g, p, y], CrossentropyCategorical1HotGrad()(g, p, y), mode=mode)
+    p_value, y_value = np.array([[0.25, 0.75], [0.5, 0.5], [0.5, 0.5]]), np.array([1, 0, 0])
+    want = [[0.0, -2.0 / 0.75], [-4.0, 0.0], [-4.0, 0.0]]
+    np.testing.assert_allclose(f([2.0], p_value, y_value), want, rtol=1e-15)
+    np.testing.assert_allclose(f([2.0, 2.0, 2.0], p_value, y_value), want, rtol=1e-15)
+    with pytest.raises(ShapeError, match=r"needs one gradient per row(.|\n)*g: float64 \(2,\)"):
+        f([2.0, 2.0], p_value, y_value)
 
 
 def test_crossentropy_softmax_ops_reject_bad_types():

@@ -164,15 +164,12 @@ def emit_crossentropy_grad(op, node: Apply, mod: ModuleWriter) -> None:
     out = mod.name(out_var)
     lengths = lengths_of(mod, p)
     _check_rows(mod, [y], p)
-    # g broadcasts against the rows, as NumPy's -g / p[rows, y] does
-    g_rows = mod.fresh(f"{mod.name(g)}_b")
-    mod.line(f"{g_rows} = np.broadcast_to({mod.name(g)}, {tuple_text(lengths[:-1])})")
-    mod.line(f"{out} = np.zeros({tuple_text(lengths)}, dtype={mod.dtype(out_var)})")
+    read_g = _row_reader(mod, g, p)  # g broadcasts against the rows, as in -g / p[rows, y]
+    mod.filled(out, tuple_text(lengths), "0", mod.dtype(out_var))
     with mod.loops(lengths[:-1]) as index:
         label = _class_index(mod, y, index, lengths[-1])
         at = ", ".join([*index, label])
-        row = ", ".join(index) if index else "()"
-        mod.line(f"{out}[{at}] = -{g_rows}[{row}] / {mod.element(p, [*index, label])}")
+        mod.line(f"{out}[{at}] = -{read_g(index)} / {mod.element(p, [*index, label])}")
 
 
 def _logit(mod: ModuleWriter, z: Variable, index: list[str], dtype: str) -> str:
