@@ -157,8 +157,8 @@ def logsumexp(fgraph: FunctionGraph, node: Apply):
 @rewrites.register("stabilize")
 @node_rewriter(CrossentropyCategorical1Hot, name="crossentropy_softmax")
 def crossentropy_softmax(fgraph: FunctionGraph, node: Apply):
-    """-log(softmax(z)[i, y_i]) -> CrossentropySoftmax1Hot(z, y): finite for big logits,
-    and its gradient is one node, not the softmax's and the log's."""
+    """-log(softmax(z)[i, y_i]) -> CrossentropySoftmax1Hot(z, y): finite for big logits.
+    A gradient built before rewriting keeps the nodes it was built from."""
     p, y = node.inputs
     z = softmax_logits(p)
     if z is None:
