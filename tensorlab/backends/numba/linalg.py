@@ -1,6 +1,6 @@
-"""Products: `Dot`, `MatMul` and `TensorDot`. Float matrices and vectors go to BLAS through
-Numba's `np.dot` (SciPy's BLAS); integers and booleans, which BLAS does not multiply, use
-loops that wrap around as NumPy's integer products do. Batched `MatMul` loops over the
+"""Products: `Dot`, `MatMul` and `TensorDot`. Float matrices and vectors go to SciPy's BLAS
+through `blas.dot` (`np.dot`'s result, written at the call); integers and booleans, which
+BLAS does not multiply, use loops that wrap around as NumPy's integer products do. Batched `MatMul` loops over the
 batch axes (broadcast as elementwise inputs are) around one product per batch element.
 `TensorDot` of floats is one matrix product, as in `np.tensordot`: each input's axes are
 put in order (free then summed for a, summed then free for b) and flattened to a matrix."""
@@ -14,6 +14,8 @@ from tensorlab.scalar.basic import is_float
 from tensorlab.tensor.linalg import Dot, MatMul, TensorDot
 
 __all__ = []
+
+_BLAS = "tensorlab.backends.numba.blas"
 
 
 def _check_summed(mod: ModuleWriter, a: Variable, b: Variable) -> None:
@@ -45,7 +47,8 @@ def emit_dot(op: Dot | MatMul, node: Apply, mod: ModuleWriter) -> None:
     out, dtype = mod.name(out_var), out_var.type.dtype
     _check_summed(mod, a, b)
     if is_float(dtype):
-        product = f"np.dot({_converted(mod, a, dtype)}, {_converted(mod, b, dtype)})"
+        dot = mod.require(_BLAS, "dot")
+        product = f"{dot}({_converted(mod, a, dtype)}, {_converted(mod, b, dtype)})"
         if out_var.ndim == 0:  # a vector times a vector is a number
             mod.filled(out, "()", product, mod.dtype(out_var))
         else:
@@ -89,7 +92,8 @@ def emit_matmul(op: MatMul, node: Apply, mod: ModuleWriter) -> None:
     with mod.loops(batch.lengths) as loop:
         a_item, b_item = (_batch_item(batch, x, loop) for x in (a, b))
         if is_float(dtype):
-            mod.line(f"{out}[{', '.join(loop)}] = np.dot({a_item}, {b_item})")
+            dot = mod.require(_BLAS, "dot")
+            mod.line(f"{out}[{', '.join(loop)}] = {dot}({a_item}, {b_item})")
         else:
             ranks = (min(a.ndim, 2), min(b.ndim, 2))
             _product_loops(mod, out, a_item, b_item, ranks, lengths, list(loop))
@@ -119,7 +123,7 @@ def emit_tensordot(op: TensorDot, node: Apply, mod: ModuleWriter) -> None:
         a_mat = np.ascontiguousarray(np.transpose(a, (0, 2, 1))).reshape((a.shape[0] *
                 a.shape[2], a.shape[1]))
         b_mat = np.ascontiguousarray(b).reshape((b.shape[0], b.shape[1]))
-        t_tensor_dot = np.dot(a_mat, b_mat).reshape((a.shape[0], a.shape[2], b.shape[1]))
+        t_tensor_dot = dot(a_mat, b_mat).reshape((a.shape[0], a.shape[2], b.shape[1]))
 
     Integers and booleans: loops over the output's axes and the summed ones,
     `out[i0, i1, i2] += a[i0, i3, i1] * b[i3, i2]`.
@@ -140,7 +144,7 @@ def emit_tensordot(op: TensorDot, node: Apply, mod: ModuleWriter) -> None:
         return
     a_mat = _as_matrix(mod, a, _converted(mod, a, dtype), free_a, list(op.axes_a), dtype)
     b_mat = _as_matrix(mod, b, _converted(mod, b, dtype), list(op.axes_b), free_b, dtype)
-    product = f"np.dot({a_mat}, {b_mat})"
+    product = f"{mod.require(_BLAS, 'dot')}({a_mat}, {b_mat})"
     if out_var.ndim == 0:  # Numba's reshape to () gives a number, not a 0-d array
         mod.filled(out, "()", f"{product}[0, 0]", mod.dtype(out_var))
     else:
