@@ -37,7 +37,7 @@ def _absorbed(source: str) -> list[str]:
 
 
 def _allocated(source: str, name: str) -> bool:
-    return re.search(rf"^\s*{re.escape(name)} = np\.", source, re.MULTILINE) is not None
+    return re.search(rf"^\s*{re.escape(name)} = empty\(", source, re.MULTILINE) is not None
 
 
 def _with_specials(values: np.ndarray) -> np.ndarray:

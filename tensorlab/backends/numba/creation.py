@@ -17,7 +17,7 @@ float64 scalars:
     t_a_range_span = b_ - a_
     t_a_range_ratio = t_a_range_span / c_
     ...
-    t_a_range = np.empty((t_a_range_n,), dtype=np.float64)
+    t_a_range = empty((t_a_range_n,), np.float64)
     if t_a_range_n > 0:
         t_a_range[0] = a_
     if t_a_range_n > 1:
@@ -76,7 +76,7 @@ def emit_arange(op: ARange, node: Apply, mod: ModuleWriter) -> None:
         mod.line(f"{n} = 0 if math.copysign(1.0, {ratio}) < 0 else 1")
     with mod.block("else:"):
         mod.line(f"{n} = max(0, int(np.ceil({ratio})))")
-    mod.line(f"{out} = np.empty(({n},), dtype={mod.dtype(out_var)})")
+    mod.line(f"{out} = {mod.empty(f'({n},)', mod.dtype(out_var))}")
     second = _in_dtype(f"{start} + {step}", bounds[::2], _result_dtype(np.add, *bounds[::2]))
     with mod.block(f"if {n} > 0:"):
         mod.line(f"{out}[0] = {start}")

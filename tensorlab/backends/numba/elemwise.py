@@ -11,7 +11,7 @@ programs round alike. For `tanh(x) * y + b` (a matrix, a vector, a scalar):
     n0 = x.shape[0]
     n1 = x.shape[1]
     n1 = y.shape[0] if n1 == 1 else n1
-    t_fused = np.empty((n0, n1), dtype=np.float64)
+    t_fused = empty((n0, n1), np.float64)
     huge_pages(t_fused)  # from 4 MiB up, as NumPy does (memory.py)
     if x.shape[1] != n1 or y.shape[0] != n1:  # the general program repeats one
         raise ValueError("tensorlab:0:repeats")

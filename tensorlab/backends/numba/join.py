@@ -33,7 +33,7 @@ def emit_join(op: Join, node: Apply, mod: ModuleWriter) -> None:
     first = tensors[0]
     lengths = [mod.length(first, a) for a in range(first.ndim)]
     lengths[axis] = " + ".join(mod.length(x, axis) for x in tensors)
-    mod.line(f"{out} = np.empty({tuple_text(lengths)}, dtype={mod.dtype(out_var)})")
+    mod.line(f"{out} = {mod.empty(tuple_text(lengths), mod.dtype(out_var))}")
     at = mod.fresh("at")
     mod.line(f"{at} = 0")
     for k, x in enumerate(tensors):
@@ -51,7 +51,7 @@ def emit_stack(op: Stack, node: Apply, mod: ModuleWriter) -> None:
     _check_equal(mod, tensors, None)
     lengths = [mod.length(first, a) for a in range(first.ndim)]
     lengths.insert(op.axis, str(len(tensors)))
-    mod.line(f"{out} = np.empty({tuple_text(lengths)}, dtype={mod.dtype(out_var)})")
+    mod.line(f"{out} = {mod.empty(tuple_text(lengths), mod.dtype(out_var))}")
     for k, x in enumerate(tensors):
         where = ", ".join([":"] * op.axis + [str(k)])
         value = mod.element(x, []) if x.ndim == 0 else mod.name(x)

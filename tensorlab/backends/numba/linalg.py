@@ -86,7 +86,7 @@ def emit_matmul(op: MatMul, node: Apply, mod: ModuleWriter) -> None:
     }
     shape = batch.lengths + [n for n in (lengths["rows"], lengths["columns"]) if n is not None]
     if is_float(dtype):
-        mod.line(f"{out} = np.empty({tuple_text(shape)}, dtype={mod.dtype(out_var)})")
+        mod.line(f"{out} = {mod.empty(tuple_text(shape), mod.dtype(out_var))}")
     else:
         mod.filled(out, tuple_text(shape), "0", mod.dtype(out_var))
     with mod.loops(batch.lengths) as loop:

@@ -12,9 +12,9 @@ of the group, and stored only when something outside the group reads it. For
     # [1] Elemwise{tanh}(y) -> z   float64 (None,)
     #     [0] to [1] share one loop
     n0 = x.shape[0]
-    y = np.empty((n0,), dtype=np.float64)
+    y = empty((n0,), np.float64)
     huge_pages(y)
-    z = np.empty((n0,), dtype=np.float64)
+    z = empty((n0,), np.float64)
     huge_pages(z)
     for i0 in range(n0):
         t_neg = (-x[i0])

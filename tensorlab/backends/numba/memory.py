@@ -1,4 +1,10 @@
-"""Big output arrays in transparent huge pages, as NumPy's own allocator asks for them.
+"""New arrays: `empty`, NumPy's `np.empty` written at the call, and `huge_pages`, which puts
+big ones in transparent huge pages, as NumPy's own allocator asks for them.
+
+Numba compiles `np.empty` as a function of its own for each number of axes and dtype, a
+few hundredths of a second each, and a training step allocates five or six kinds of
+array. `empty` writes the same allocation (Numba's runtime allocator, C order, aligned
+as Numba aligns arrays) as LLVM code at the call.
 
 NumPy advises the kernel (`madvise(MADV_HUGEPAGE)`) to back every array of 4 MiB or
 more with 2 MiB pages; Numba's allocator does not, so a program writing a fresh 80 MB
@@ -14,12 +20,17 @@ not through `ctypes` (whose function addresses Numba cannot write to its disk ca
 >>> from numba import njit
 >>> @njit
 ... def make(n):
-...     out = np.empty(n)
+...     out = empty((n,), np.float64)
 ...     huge_pages(out)
 ...     out[:] = 1.0
 ...     return out
 >>> float(make(1 << 20).sum())
 1048576.0
+>>> @njit
+... def grid(rows, columns):
+...     return empty((rows, columns), np.bool_)
+>>> grid(2, 3).shape, grid(2, 3).dtype
+((2, 3), dtype('bool'))
 """
 
 from __future__ import annotations
@@ -29,15 +40,54 @@ import sys
 from llvmlite import ir
 from numba import types
 from numba.core import cgutils
+from numba.core.imputils import impl_ret_new_ref
 from numba.extending import intrinsic
+
+# Numba's own code generation helper for np.empty (pyproject.toml pins Numba).
+from numba.np.arrayobj import _empty_nd_impl
 
 from tensorlab.backends.numba.module import HUGE  # NumPy's (numpy/_core/src/multiarray/alloc.c)
 
-__all__ = ["huge_pages"]
+__all__ = ["empty", "huge_pages"]
 
 _PAGE = 4096
 _MADV_HUGEPAGE = 14  # Linux's value; other systems have no such advice
 _ADVISE = sys.platform.startswith("linux")
+
+
+@intrinsic
+def empty(typingctx, shape, dtype):
+    """np.empty(shape, dtype): a new C-ordered array of `dtype` (a NumPy scalar type such
+    as `np.float32`, or a dtype) with the lengths in the tuple `shape`. Stops with
+    NumPy's ValueError for a negative length."""
+    lengths = shape.types if isinstance(shape, types.BaseTuple) else ()
+    if not (
+        isinstance(shape, types.BaseTuple) and all(isinstance(t, types.Integer) for t in lengths)
+    ):
+        return None
+    if isinstance(dtype, types.NumberClass):
+        item = dtype.instance_type
+    elif isinstance(dtype, types.DType):
+        item = dtype.dtype
+    else:
+        return None
+    array = types.Array(item, len(lengths), "C")
+
+    def codegen(context, builder, signature, args):
+        values = cgutils.unpack_tuple(builder, args[0], len(lengths))
+        sizes = [
+            context.cast(builder, v, t, types.intp) for v, t in zip(values, lengths, strict=True)
+        ]
+        for size in sizes:
+            negative = builder.icmp_signed("<", size, ir.Constant(size.type, 0))
+            with builder.if_then(negative, likely=False):
+                context.call_conv.return_user_exc(
+                    builder, ValueError, ("negative dimensions are not allowed",)
+                )
+        made = _empty_nd_impl(context, builder, array, sizes)
+        return impl_ret_new_ref(context, builder, array, made._getvalue())
+
+    return array(shape, dtype), codegen
 
 
 @intrinsic

@@ -178,11 +178,17 @@ class ModuleWriter:
                 stack.enter_context(self.block(f"for {index} in range({length}):"))
             yield indices
 
+    def empty(self, shape: str, dtype: str) -> str:
+        """The expression for a new array, `empty(shape, dtype)`: `memory.empty`, NumPy's
+        `np.empty` written at the call (Numba compiles `np.empty` as a function of its own
+        per number of axes and dtype). `shape` is a tuple's text."""
+        return f"{self.require(_MEMORY, 'empty')}({shape}, {dtype})"
+
     def filled(self, name: str, shape: str, value: str, dtype: str) -> None:
-        """`name = np.full(shape, value, dtype=dtype)`, written as `np.empty` and a fill:
+        """`name = np.full(shape, value, dtype=dtype)`, written as `empty` and a fill:
         Numba compiles `np.full` and `np.zeros` as functions of their own, each of their
         types costing a tenth of a second; the fill is a loop inside the program."""
-        self.line(f"{name} = np.empty({shape}, dtype={dtype})")
+        self.line(f"{name} = {self.empty(shape, dtype)}")
         self.line(f"{name}[...] = {value}")
 
     def fail(self, kind: str) -> str:
@@ -215,13 +221,13 @@ class ModuleWriter:
         return self._helpers[module, name]
 
     def allocate(self, var: Variable, shape: Sequence[str]) -> str:
-        """Write `var = np.empty(shape, dtype)`; returns `var`'s name.
+        """Write `var = empty(shape, dtype)`; returns `var`'s name.
 
         For an output the caller gives a buffer for (a shared variable's spare, see
         linker.py), the buffer is used when its shape fits, so a training step
         allocates nothing. A new array of 4 MiB or more gets huge pages (`memory.py`).
         """
-        out, empty = self.name(var), f"np.empty({tuple_text(shape)}, dtype={self.dtype(var)})"
+        out, empty = self.name(var), self.empty(tuple_text(shape), self.dtype(var))
         lengths = var.type.shape
         small = None not in lengths and math.prod(lengths) * var.type.numpy_dtype.itemsize < HUGE
         advise = [] if small else [f"{self.require(_MEMORY, 'huge_pages')}({out})"]

@@ -97,14 +97,14 @@ def emit_softmax(op: Softmax | LogSoftmax, node: Apply, mod: ModuleWriter) -> No
     zero = literal(0, dtype)
     if isinstance(op, LogSoftmax):
         emit_fold(mod, x, op.axis, total, dtype, zero, _add, lambda i: f"mathlib.exp({shifted(i)})")
-        mod.line(f"{out} = np.empty({tuple_text(lengths)}, dtype={mod.dtype(out_var)})")
+        mod.line(f"{out} = {mod.empty(tuple_text(lengths), mod.dtype(out_var))}")
         with mod.loops(lengths) as index:
             at = ", ".join(index) if index else "()"
             mod.line(
                 f"{out}[{at}] = {shifted(index)} - mathlib.log({total}[{_kept(index, op.axis)}])"
             )
         return
-    mod.line(f"{out} = np.empty({tuple_text(lengths)}, dtype={mod.dtype(out_var)})")
+    mod.line(f"{out} = {mod.empty(tuple_text(lengths), mod.dtype(out_var))}")
     with mod.loops(lengths) as index:
         mod.line(f"{out}[{', '.join(index) if index else '()'}] = mathlib.exp({shifted(index)})")
     emit_fold(
@@ -149,7 +149,7 @@ def emit_crossentropy(op, node: Apply, mod: ModuleWriter) -> None:
     lengths = lengths_of(mod, p)
     _check_rows(mod, [y], p)
     rows = lengths[:-1]
-    mod.line(f"{out} = np.empty({tuple_text(rows)}, dtype={mod.dtype(out_var)})")
+    mod.line(f"{out} = {mod.empty(tuple_text(rows), mod.dtype(out_var))}")
     with mod.loops(rows) as index:
         label = _class_index(mod, y, index, lengths[-1])
         mod.line(
@@ -209,8 +209,8 @@ def emit_crossentropy_softmax(op, node: Apply, mod: ModuleWriter) -> None:
     _check_rows(mod, [y], z)
     rows, classes = lengths[:-1], lengths[-1]
     exps = mod.fresh("t_exp")  # one row's exps, reused row after row
-    mod.line(f"{exps} = np.empty(({classes},), dtype=np.{dtype})")
-    mod.line(f"{out} = np.empty({tuple_text(rows)}, dtype={mod.dtype(out_var)})")
+    mod.line(f"{exps} = {mod.empty(f'({classes},)', f'np.{dtype}')}")
+    mod.line(f"{out} = {mod.empty(tuple_text(rows), mod.dtype(out_var))}")
     with mod.loops(rows) as index:
         label = _class_index(mod, y, index, classes)
         top, total = _row_exps(mod, z, index, classes, dtype, lambda k: f"{exps}[{k}]")

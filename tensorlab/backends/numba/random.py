@@ -118,7 +118,7 @@ def emit_random_normal(op: RandomNormal, node: Apply, mod: ModuleWriter) -> None
 
         t_random_normal, t_words = philox_words(rng_state0, 8)
         t_u = uniform_float64(t_words)
-        t_z = np.empty(3, dtype=np.float32)
+        t_z = empty((3,), np.float32)
         for i0 in range(2):
             t_radius = math.sqrt(-2.0 * math.log(1.0 - t_u[2 * i0]))
             t_angle = 6.283185307179586 * t_u[2 * i0 + 1]
@@ -136,7 +136,7 @@ def emit_random_normal(op: RandomNormal, node: Apply, mod: ModuleWriter) -> None
     u, z = mod.fresh("t_u"), mod.fresh("t_z")
     radius, angle = mod.fresh("t_radius"), mod.fresh("t_angle")
     mod.line(f"{u} = {draw.uniform(words)}")
-    mod.line(f"{z} = np.empty({count}, dtype={mod.dtype(out_var)})")
+    mod.line(f"{z} = {mod.empty(f'({count},)', mod.dtype(out_var))}")
     dtype = out_var.type.dtype
     with mod.loops([pairs]) as (j,):
         # libm's log, cos and sin here and NumPy's own loops may differ in the last bit
@@ -158,7 +158,7 @@ def emit_random_binomial(op: RandomBinomial, node: Apply, mod: ModuleWriter) -> 
         t_random_binomial, t_words = philox_words(rng_state0, 36)
         t_u = uniform_float64(t_words)
         p_b = np.broadcast_to(p, (2, 3))
-        t_random_binomial_2 = np.empty((2, 3), dtype=np.int64)
+        t_random_binomial_2 = empty((2, 3), np.int64)
         t_trial = 0  # where this sample's n uniforms start
         for i0 in range(2):
             for i1 in range(3):
@@ -182,7 +182,7 @@ def emit_random_binomial(op: RandomBinomial, node: Apply, mod: ModuleWriter) -> 
     u = mod.fresh("t_u")
     mod.line(f"{u} = {draw.uniform(words)}")
     trial, successes = mod.fresh("t_trial"), mod.fresh("t_successes")
-    mod.line(f"{out} = np.empty({tuple_text(draw.lengths)}, dtype={mod.dtype(out_var)})")
+    mod.line(f"{out} = {mod.empty(tuple_text(draw.lengths), mod.dtype(out_var))}")
     mod.line(f"{trial} = 0  # where this sample's n uniforms start")
     with mod.loops(draw.lengths) as loop:
         p = mod.fresh("t_p")
@@ -239,7 +239,7 @@ def emit_random_choice(op: RandomChoice, node: Apply, mod: ModuleWriter) -> None
     (`np.searchsorted(..., side="right")`), capped at the last positive weight. Without,
     an exponential race: the indices of the smallest -log(1 - u[j]) / p[j], in order:
 
-        t_race = np.empty(4, dtype=np.float64)
+        t_race = empty((4,), np.float64)
         t_available = 0
         for i0 in range(4):
             t_weight = np.float64(w[i0])
@@ -256,7 +256,7 @@ def emit_random_choice(op: RandomChoice, node: Apply, mod: ModuleWriter) -> None
     if op.replace:
         total, last = mod.fresh("t_total"), mod.fresh("t_last")
         cumulative = mod.fresh("t_cumulative")
-        mod.line(f"{cumulative} = np.empty({m}, dtype=np.float64)")
+        mod.line(f"{cumulative} = {mod.empty(f'({m},)', 'np.float64')}")
         mod.line(f"{total} = 0.0")
         mod.line(f"{last} = -1  # the last index with a positive weight")
 
@@ -277,7 +277,7 @@ def emit_random_choice(op: RandomChoice, node: Apply, mod: ModuleWriter) -> None
         available, race = mod.fresh("t_available"), mod.fresh("t_race")
         u, words = mod.fresh("t_u"), draw.words(_product("2", m))
         mod.line(f"{u} = {draw.uniform(words)}")
-        mod.line(f"{race} = np.empty({m}, dtype=np.float64)")
+        mod.line(f"{race} = {mod.empty(f'({m},)', 'np.float64')}")
         mod.line(f"{available} = 0")
 
         def race_time(weight: str, j: str) -> None:
@@ -305,7 +305,7 @@ def emit_random_permutation(op: RandomPermutation, node: Apply, mod: ModuleWrite
 
         t_random_permutation, t_words = philox_words(rng_state0, 20)
         t_keys = words_to_keys(t_words)
-        t_order = np.empty((2, 5), dtype=np.int64)
+        t_order = empty((2, 5), np.int64)
         for i0 in range(2):
             t_order[i0] = np.argsort(t_keys[i0 * 5:(i0 + 1) * 5], kind="mergesort")
         t_random_permutation_2 = t_order.reshape((2, 5))
@@ -324,7 +324,7 @@ def emit_random_permutation(op: RandomPermutation, node: Apply, mod: ModuleWrite
     words = draw.words(_product("2", n, rows))
     keys, order = mod.fresh("t_keys"), mod.fresh("t_order")
     mod.line(f"{keys} = {mod.require(PHILOX, 'words_to_keys')}({words})")
-    mod.line(f"{order} = np.empty(({rows}, {n}), dtype=np.int64)")
+    mod.line(f"{order} = {mod.empty(f'({rows}, {n})', 'np.int64')}")
     with mod.loops([rows]) as (r,):
         # a stable sort, as NumPy's kind="stable": equal keys keep their order
         row = f"{keys}[{r} * {n}:({r} + 1) * {n}]"

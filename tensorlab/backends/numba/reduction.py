@@ -6,7 +6,7 @@ still read in order:
 
     # [1] Sum{axis=(0,)}(x) -> t_sum   float64 (None,)
     n0, n1 = x.shape
-    t_sum = np.empty((n1,), dtype=np.float64)
+    t_sum = empty((n1,), np.float64)
     t_sum[...] = 0.0
     for i0 in range(n0):
         for i1 in range(n1):
@@ -22,7 +22,7 @@ see linker.py), and four independent chains keep the CPU's adders busy. For
     #     computed inside the loop of [1]: never stored
     # [1] Sum{axis=(1,)}(t_pow) -> t_sum   float64 (None,)
     n0, n1 = x.shape
-    t_sum = np.empty((n0,), dtype=np.float64)
+    t_sum = empty((n0,), np.float64)
     for i0 in range(n0):
         acc0 = acc1 = acc2 = acc3 = 0.0
         for i1 in range(0, n1 - n1 % 4, 4):  # 4 elements a step, one per partial sum
@@ -174,7 +174,7 @@ def emit_fold(
     last = x.type.shape[axes[-1]] if axes else 0  # a static length too short to split
     if last is not None and last < PARTIAL_SUMS:
         partial = None
-    mod.line(f"{out} = np.empty({shape}, dtype={numpy_dtype})")
+    mod.line(f"{out} = {mod.empty(shape, numpy_dtype)}")
     with mod.loops([f"n{a}" for a in kept]) as outer:
         if partial is None:
             acc = mod.fresh("acc")
@@ -318,7 +318,7 @@ def emit_arg_extremum(op: ArgExtremum, node: Apply, mod: ModuleWriter) -> None:
     shape = tuple_text([f"n{a}" for a in kept])
     best = mod.fresh("best")
     mod.filled(out, shape, "0", "np.int64")
-    mod.line(f"{best} = np.empty({shape}, dtype={mod.dtype(x)})")
+    mod.line(f"{best} = {mod.empty(shape, mod.dtype(x))}")
     position = mod.fresh("k") if flat else None
     if position:
         mod.line(f"{position} = 0")

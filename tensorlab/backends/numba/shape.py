@@ -16,7 +16,7 @@ __all__ = []
 @emit.register(Shape)
 def emit_shape(op: Shape, node: Apply, mod: ModuleWriter) -> None:
     (x,), (out,) = node.inputs, mod.names(node.outputs)
-    mod.line(f"{out} = np.empty(({x.ndim},), dtype=np.int64)")
+    mod.line(f"{out} = {mod.empty(f'({x.ndim},)', 'np.int64')}")
     for axis in range(x.ndim):
         mod.line(f"{out}[{axis}] = {mod.length(x, axis)}")
 

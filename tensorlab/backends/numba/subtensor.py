@@ -23,7 +23,7 @@ with one array at a time, so these loops are what `x[rows, :, cols]` means:
         raise ValueError("tensorlab:0:index")
     rows_b = np.broadcast_to(rows, (m0,))
     cols_b = np.broadcast_to(cols, (m0,))
-    t_advanced_subtensor = np.empty((m0, x.shape[1]), dtype=np.float64)
+    t_advanced_subtensor = empty((m0, x.shape[1]), np.float64)
     for i0 in range(m0):
         for i1 in range(x.shape[1]):
             t_advanced_subtensor[i0, i1] = x[rows_b[i0], i1, cols_b[i0]]
@@ -232,7 +232,7 @@ def emit_advanced_subtensor(op: AdvancedSubtensor, node: Apply, mod: ModuleWrite
     found = _read_index(op, mod, x, index_inputs)
     found.take_view(mod, mod.name(x))
     out, shape = mod.name(out_var), found.shape()
-    mod.line(f"{out} = np.empty({tuple_text(shape)}, dtype={mod.dtype(out_var)})")
+    mod.line(f"{out} = {mod.empty(tuple_text(shape), mod.dtype(out_var))}")
     with mod.loops(shape) as loop:
         mod.line(f"{out}[{', '.join(loop)}] = {found.element(loop)}")
 
