@@ -18,15 +18,25 @@ Then loops read (or write) the view one element at a time, taking the positions 
 the picked axes from the index arrays, broadcast together as NumPy does. Numba indexes
 with one array at a time, so these loops are what `x[rows, :, cols]` means:
 
-    m0, = np.broadcast_shapes(rows.shape, cols.shape)
-    if m0 > 0 and (np.any((rows < -x.shape[0]) | (rows >= x.shape[0])) or ...):
+    m0 = rows.shape[0]
+    m0 = cols.shape[0] if m0 == 1 else m0
+    if (rows.shape[0] != m0 and rows.shape[0] != 1) or (cols.shape[0] != m0 and ...):
         raise ValueError("tensorlab:0:index")
-    rows_b = np.broadcast_to(rows, (m0,))
-    cols_b = np.broadcast_to(cols, (m0,))
+    if m0 > 0:
+        for i0 in range(rows.shape[0]):
+            if rows[i0] < -x.shape[0] or rows[i0] >= x.shape[0]:
+                raise ValueError("tensorlab:0:index")
+        ...
+    rows_s0 = 0 if rows.shape[0] == 1 else 1
+    cols_s0 = 0 if cols.shape[0] == 1 else 1
     t_advanced_subtensor = empty((m0, x.shape[1]), np.float64)
     for i0 in range(m0):
         for i1 in range(x.shape[1]):
-            t_advanced_subtensor[i0, i1] = x[rows_b[i0], i1, cols_b[i0]]
+            t_advanced_subtensor[i0, i1] = x[rows[i0 * rows_s0], i1, cols[i0 * cols_s0]]
+
+The lengths, checks and steps are written out, not left to `np.broadcast_shapes`,
+`np.any` and `np.broadcast_to`: Numba compiles each of those as functions of their own,
+a few tenths of a second per graph.
 
 A boolean mask picks with the index arrays of its True positions (`np.nonzero`), as in
 NumPy. Adding at repeated positions adds every time, in order, as `np.add.at` does;
@@ -83,6 +93,7 @@ class _Index:
     bounds: list[tuple[str, str]] = field(default_factory=list)  # (int array, its axis' length)
     first: int = 0
     lengths: list[str] = field(default_factory=list)
+    steps: dict[str, list[str]] = field(default_factory=dict)  # an index array's, per axis
     view: str = ""
 
     def take_view(self, mod: ModuleWriter, source: str) -> None:
@@ -103,10 +114,20 @@ class _Index:
         picked = loop[self.first : self.first + len(self.lengths)]
         kept = iter(loop[: self.first] + loop[self.first + len(self.lengths) :])
         index = [
-            next(kept) if picker is None else f"{picker}[{', '.join(picked)}]"
-            for picker in self.axes
+            next(kept) if picker is None else self._pick(picker, picked) for picker in self.axes
         ]
         return f"{self.view}[{', '.join(index) or '()'}]"
+
+    def _pick(self, array: str, picked: list[str]) -> str:
+        """`array`'s element at the broadcast index `picked`: its own axes are the last
+        ones, each read with its step (0 where it has length 1 and is broadcast)."""
+        steps = self.steps.get(array)
+        if steps is None:
+            return f"{array}[{', '.join(picked) or '()'}]"
+        mine = picked[len(picked) - len(steps) :]
+        return (
+            f"{array}[{', '.join(f'{i} * {s}' for i, s in zip(mine, steps, strict=True)) or '()'}]"
+        )
 
 
 def _read_index(op, mod: ModuleWriter, x: Variable, index_inputs: list[Variable]) -> _Index:
@@ -178,37 +199,61 @@ def _mask_picker(mod: ModuleWriter, x: Variable, axis: int, ndim: int, mask: Var
 
 
 def _broadcast_pickers(mod: ModuleWriter, found: _Index) -> None:
-    """Write the index arrays' broadcast lengths `m0, ...`, their check, and, where there
-    are several pickers, the index arrays broadcast to those lengths."""
+    """Write the index arrays' broadcast lengths `m0, ...`, their checks (they broadcast
+    together; every position is inside its axis), and, where there are several pickers,
+    each index array's steps."""
     pickers = found.pickers
     ndim = max(len(p.lengths) for p in pickers)
     found.lengths = [mod.fresh(f"m{k}") for k in range(ndim)]
-    targets = ", ".join(found.lengths) + ("," if ndim == 1 else "")
-    if len(pickers) == 1:
-        for length, source in zip(found.lengths, pickers[0].lengths, strict=True):
-            mod.line(f"{length} = {source}")
-    else:  # np.broadcast_shapes stops the program where they do not fit
-        mod.line(f"{targets} = np.broadcast_shapes({', '.join(p.shape for p in pickers)})")
+    for k, length in enumerate(found.lengths):
+        sources = [
+            p.lengths[k - ndim + len(p.lengths)] for p in pickers if len(p.lengths) > ndim - 1 - k
+        ]
+        mod.line(f"{length} = {sources[0]}")
+        for source in sources[1:]:
+            mod.line(f"{length} = {source} if {length} == 1 else {length}")
+        if len(sources) > 1:
+            mod.check(" or ".join(f"({s} != {length} and {s} != 1)" for s in sources), "index")
     if found.bounds:  # NumPy checks the positions only when the index picks something
-        outside = " or ".join(f"np.any(({a} < -{n}) | ({a} >= {n}))" for a, n in found.bounds)
-        mod.check(f"{' * '.join(found.lengths)} > 0 and ({outside})", "index")
+        with mod.block(f"if {' * '.join(found.lengths) or '1'} > 0:"):
+            for array, n in found.bounds:
+                rank = len(next(p for p in pickers if array in p.arrays).lengths)
+                with mod.loops([f"{array}.shape[{a}]" for a in range(rank)]) as loop:
+                    at = f"{array}[{', '.join(loop) or '()'}]"
+                    mod.check(f"{at} < -{n} or {at} >= {n}", "index")
     if len(pickers) == 1:
         return
-    views = {}
-    for array in (array for p in pickers for array in p.arrays):
-        views[array] = mod.fresh(f"{array}_b")
-        mod.line(f"{views[array]} = np.broadcast_to({array}, {tuple_text(found.lengths)})")
-    found.axes = [None if a is None else views[a] for a in found.axes]
+    for picker in pickers:
+        for array in picker.arrays:
+            found.steps[array] = steps = []
+            for a in range(len(picker.lengths)):
+                steps.append(mod.fresh(f"{array}_s{a}"))
+                mod.line(f"{steps[-1]} = 0 if {array}.shape[{a}] == 1 else 1")
 
 
 def _value(mod: ModuleWriter, y: Variable, shape: list[str]) -> tuple[str, list[str] | None]:
-    """How the written value `y` is read: a number, or a view broadcast to `shape`
-    (NumPy's error, through `np.broadcast_to`, where it does not fit)."""
+    """How the written value `y` is read: a number, or an array whose element at the
+    indexed part's loop indices is `value[i0 * y_s0, ...]`, broadcast to `shape` as
+    NumPy broadcasts it (checked: each of y's lengths is the indexed part's, or 1)."""
     if y.ndim == 0:
         return mod.value(y), None
-    view = mod.fresh(f"{mod.name(y)}_b")
-    mod.line(f"{view} = np.broadcast_to({mod.name(y)}, {tuple_text(shape)})")
-    return view, shape
+    name = mod.name(y)
+    own = shape[len(shape) - y.ndim :]  # the op has y.ndim <= len(shape)
+    mismatch = [
+        f"({name}.shape[{a}] != {n} and {name}.shape[{a}] != 1)"
+        for a, n in enumerate(own)
+        if y.type.shape[a] != 1
+    ]
+    if mismatch:
+        mod.check(" or ".join(mismatch), "shape")
+    steps = []
+    for a in range(y.ndim):
+        if y.type.shape[a] == 1:
+            steps.append("0")
+        else:
+            steps.append(mod.fresh(f"{name}_s{a}"))
+            mod.line(f"{steps[-1]} = 0 if {name}.shape[{a}] == 1 else 1")
+    return name, steps
 
 
 @emit.register(Subtensor)
@@ -247,9 +292,11 @@ def emit_inc_subtensor(
 
         t_inc_subtensor = x.copy()
         t_inc_subtensor_part = t_inc_subtensor[:, i_]
-        y_b = np.broadcast_to(y, (t_inc_subtensor_part.shape[0],))
+        if (y.shape[0] != t_inc_subtensor_part.shape[0] and y.shape[0] != 1):
+            raise ValueError("tensorlab:0:shape")
+        y_s0 = 0 if y.shape[0] == 1 else 1
         for i0 in range(t_inc_subtensor_part.shape[0]):
-            t_inc_subtensor_part[i0] += y_b[i0]
+            t_inc_subtensor_part[i0] += y[i0 * y_s0]
     """
     (x, y, *index_inputs), (out_var,) = node.inputs, node.outputs
     found = _read_index(op, mod, x, index_inputs)
@@ -262,7 +309,11 @@ def emit_inc_subtensor(
         return
     found.take_view(mod, out)
     shape = found.shape()
-    value, broadcast = _value(mod, y, shape)
+    value, steps = _value(mod, y, shape)
     with mod.loops(shape) as loop:
-        element = f"{value}[{', '.join(loop)}]" if broadcast else value
+        element = value
+        if steps is not None:
+            mine = loop[len(loop) - len(steps) :]
+            at = ["0" if s == "0" else f"{i} * {s}" for i, s in zip(mine, steps, strict=True)]
+            element = f"{value}[{', '.join(at) or '()'}]"
         mod.line(f"{found.element(loop)} {update} {element}")
