@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from tensorlab.errors import TensorlabError, error
 from tensorlab.graph.basic import Apply, Op, Variable
 from tensorlab.graph.fgraph import FunctionGraph
+from tensorlab.graph.source import built_at
 from tensorlab.graph.text import expression_text
 
 
@@ -123,8 +124,10 @@ class Equilibrium:
 def apply_rewrite(
     fgraph: FunctionGraph, node: Apply, rewriter: NodeRewriter, history: History
 ) -> bool:
-    """Run one rewriter on one node; replace and record what it returns."""
-    result = rewriter(fgraph, node)
+    """Run one rewriter on one node; replace and record what it returns. The nodes it
+    builds carry the replaced node's source line."""
+    with built_at(node.source):
+        result = rewriter(fgraph, node)
     if not result:
         return False
     if len(result) != len(node.outputs):
