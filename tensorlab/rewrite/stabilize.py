@@ -11,6 +11,13 @@ They run after canonicalize, so each pattern meets one spelling: `1 - s`, `-s + 
     log(softmax(z))            -> log_softmax(z)
     log(sum(exp(x)))           -> m + log(sum(exp(x - m))),  m = max(x)   (logsumexp)
     crossentropy_1hot(softmax(z), y) -> crossentropy_softmax_1hot(z, y)
+    log_softmax(z)[arange(y.shape[0]), y] -> -crossentropy_softmax_1hot(z, y)
+
+and the gradients built before these rewrites, which still divide by probabilities:
+
+    (g / s - sum(g / s * s)) * s      -> g - s * sum(g)     s = softmax(z)  (log_softmax's)
+    (h - sum(h * s)) * s, h = crossentropy_1hot's gradient   -> crossentropy_softmax_1hot's
+    g - s * sum(g), g = zeros with c added at [arange(y.shape[0]), y] -> the same, from c
 """
 
 from __future__ import annotations
@@ -22,16 +29,22 @@ from tensorlab.graph.basic import Apply
 from tensorlab.graph.fgraph import FunctionGraph
 from tensorlab.rewrite.canonicalize import _keep_if_fits, is_size_one_constant, scalar_op
 from tensorlab.rewrite.engine import node_rewriter, rewrites
+from tensorlab.scalar.basic import is_integer
 from tensorlab.tensor import math as tm
+from tensorlab.tensor.creation import ARange
 from tensorlab.tensor.dimshuffle import DimShuffle
 from tensorlab.tensor.nnet import (
     CrossentropyCategorical1Hot,
+    CrossentropyCategorical1HotGrad,
     CrossentropySoftmax1Hot,
+    CrossentropySoftmax1HotDx,
     LogSoftmax,
     Softmax,
     softmax_logits,
 )
 from tensorlab.tensor.reduction import Max, Sum, keep_dims
+from tensorlab.tensor.shape import BroadcastTo, Shape
+from tensorlab.tensor.subtensor import ARRAY, AdvancedIncSubtensor, AdvancedSubtensor, Subtensor
 
 
 def _inner(var, op_class):
@@ -164,3 +177,134 @@ def crossentropy_softmax(fgraph: FunctionGraph, node: Apply):
     if z is None:
         return None
     return _keep_if_fits(CrossentropySoftmax1Hot()(z, y), node.outputs[0])
+
+
+def _is_op(var, op_class) -> bool:
+    return var.owner is not None and isinstance(var.owner.op, op_class)
+
+
+def _each_row(rows, labels) -> bool:
+    """True when `rows` is `arange(labels.shape[0])`: label i picks from row i."""
+    if not _is_op(rows, ARange):
+        return False
+    start, stop, step = rows.owner.inputs
+    if not (is_size_one_constant(start, 0) and is_size_one_constant(step, 1)):
+        return False
+    if not (_is_op(stop, Subtensor) and stop.owner.op.index == (0,)):
+        return False
+    length_of = stop.owner.inputs[0]
+    return _is_op(length_of, Shape) and length_of.owner.inputs[0] is labels
+
+
+def _by_label(node: Apply) -> bool:
+    """True when the advanced-indexing `node` reads or writes a matrix (its first input)
+    at `[arange(y.shape[0]), y]` for an integer vector y (its last input)."""
+    if node.op.index != (ARRAY, ARRAY) or node.inputs[0].ndim != 2:
+        return False
+    rows, labels = node.inputs[-2:]
+    return labels.ndim == 1 and is_integer(labels.type.dtype) and _each_row(rows, labels)
+
+
+def _row_sum_of(kept, s):
+    """`g` when `kept` is `sum(g, axis, keepdims=True)` over the axis of the softmax `s`."""
+    if not _is_op(kept, DimShuffle) or not _is_op(kept.owner.inputs[0], Sum):
+        return None
+    summed = kept.owner.inputs[0]
+    axis = s.owner.op.axis
+    if summed.owner.op.axis != axis or summed.owner.op.dtype is not None:
+        return None
+    if keep_dims(summed, s.ndim, axis).owner.op != kept.owner.op:
+        return None
+    return summed.owner.inputs[0]
+
+
+def _pair(var, op_class, test):
+    """(a, b) when `var` is `op_class(a, b)` or `op_class(b, a)` with `test(b)`, else None."""
+    args = _inner(var, op_class)
+    if not args or len(args) != 2:
+        return None
+    for a, b in (args, args[::-1]):
+        if test(b):
+            return a, b
+    return None
+
+
+@rewrites.register("stabilize")
+@node_rewriter(sm.Mul, name="log_softmax_grad")
+def log_softmax_grad(fgraph: FunctionGraph, node: Apply):
+    """softmax's gradient of `r`, (r - sum(r * s)) * s with s = softmax(z), where `r`
+    divides by s: for log(softmax(z)) (r = g / s) it becomes log_softmax's gradient,
+    g - s * sum(g), finite where a probability underflows to 0; for
+    crossentropy_1hot(softmax(z), y) (r = its gradient) it becomes
+    crossentropy_softmax_1hot's. The gradient was built before `log_softmax` and
+    `crossentropy_softmax` rewrote the forward pass."""
+    found = _pair(node.outputs[0], sm.Mul, lambda v: _is_op(v, Softmax))
+    if found is None:
+        return None
+    difference, s = found
+    parts = _inner(difference, sm.Sub)
+    if not parts:
+        return None
+    r, kept = parts
+    product = _row_sum_of(kept, s)
+    if product is None or _pair(product, sm.Mul, lambda v: v is s) != (r, s):
+        return None
+    ratio = _inner(r, sm.TrueDiv)
+    if ratio and ratio[1] is s:
+        g = ratio[0]
+        axis = s.owner.op.axis
+        return _keep_if_fits(g - s * keep_dims(Sum(axis)(g), s.ndim, axis), node.outputs[0])
+    z = softmax_logits(s)
+    if z is not None and _is_op(r, CrossentropyCategorical1HotGrad):
+        g, p, y = r.owner.inputs
+        if p is s:
+            return _keep_if_fits(CrossentropySoftmax1HotDx()(g, z, y), node.outputs[0])
+    return None
+
+
+@rewrites.register("stabilize")
+@node_rewriter(AdvancedSubtensor, name="crossentropy_softmax_indexed")
+def crossentropy_softmax_indexed(fgraph: FunctionGraph, node: Apply):
+    """log_softmax(z)[arange(y.shape[0]), y] -> -crossentropy_softmax_1hot(z, y): the loss
+    of Theano's logistic-regression tutorial, `-mean(log(p)[arange(y.shape[0]), y])`, in
+    one op. Like Theano's rewrite it asks one label per row of z, in [0, classes): fewer
+    labels than rows, or a negative label, now stops with the fused op's error instead
+    of reading the first rows or counting from the end."""
+    if not _by_label(node) or not _is_op(node.inputs[0], LogSoftmax):
+        return None
+    x, _, labels = node.inputs
+    if x.owner.op.axis != (1,):
+        return None
+    z = x.owner.inputs[0]
+    return _keep_if_fits(-CrossentropySoftmax1Hot()(z, labels), node.outputs[0])
+
+
+@rewrites.register("stabilize")
+@node_rewriter(sm.Sub, name="crossentropy_softmax_indexed_grad")
+def crossentropy_softmax_indexed_grad(fgraph: FunctionGraph, node: Apply):
+    """The gradient of `crossentropy_softmax_indexed`'s loss as built before it, g - s *
+    sum(g) with s = softmax(z) and g zeros with c added at [arange(y.shape[0]), y]:
+    -c times crossentropy_softmax_1hot's gradient, CrossentropySoftmax1HotDx(-c, z, y)."""
+    g, product = node.inputs
+    found = _pair(product, sm.Mul, lambda v: _is_op(v, Softmax))
+    if found is None or not _is_op(g, AdvancedIncSubtensor):
+        return None
+    kept, s = found
+    z = softmax_logits(s)
+    if z is None or _row_sum_of(kept, s) is not g:
+        return None
+    if not _by_label(g.owner) or not _zeros_like(g.owner.inputs[0], z):
+        return None
+    _, c, _, labels = g.owner.inputs
+    return _keep_if_fits(CrossentropySoftmax1HotDx()(-c, z, labels), node.outputs[0])
+
+
+def _zeros_like(zeros, z) -> bool:
+    """True when `zeros` is 0 broadcast to the shape of z, softmax(z) or log_softmax(z)."""
+    if not _is_op(zeros, BroadcastTo) or not is_size_one_constant(zeros.owner.inputs[0], 0):
+        return False
+    shape = zeros.owner.inputs[1]
+    if not _is_op(shape, Shape):
+        return False
+    of = shape.owner.inputs[0]
+    return of is z or (_is_op(of, Softmax | LogSoftmax) and of.owner.inputs[0] is z)

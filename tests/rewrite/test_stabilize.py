@@ -8,7 +8,7 @@ from hypothesis import given
 
 import tensorlab as tl
 import tensorlab.tensor as T
-from tests.rewrite.check import AS_WRITTEN, op_names, rewritten
+from tests.rewrite.check import AS_WRITTEN, assert_same_values, op_names, rewritten
 from tests.strategies import arrays
 
 EXTREME = np.array([-800.0, -30.0, -1.0, 0.0, 1.0, 30.0, 800.0])
@@ -114,3 +114,93 @@ def test_logsumexp_is_finite_and_matches_numpy():
     assert out[0] == pytest.approx(1000.0 + np.log(2.0)) and out[1] == -np.inf
     verify = np.array([[0.1, 0.2], [3.0, -1.0]])
     np.testing.assert_allclose(f(verify), np.log(np.exp(verify).sum(axis=1)), rtol=1e-12)
+
+
+def tutorial_loss(z, y):
+    """The loss of Theano's logistic-regression tutorial, as written there."""
+    return -T.mean(T.log(T.nnet.softmax(z))[T.arange(y.shape[0]), y])
+
+
+def test_theano_tutorial_loss_and_its_gradient_become_the_fused_ops():
+    z, y = T.matrix("z"), T.lvector("y")
+    loss = tutorial_loss(z, y)
+    outputs = [loss, T.grad(loss, z)]
+    rng = np.random.default_rng(5)
+    values = [rng.standard_normal((6, 4)), rng.integers(0, 4, 6)]
+    f = assert_same_values([z, y], outputs, values, exact=False)
+    rules = f.history.rules()
+    for rule in ("crossentropy_softmax_indexed", "log_softmax_grad"):
+        assert rule in rules
+    assert "crossentropy_softmax_indexed_grad" in rules
+    ops = op_names(f)
+    assert "CrossentropySoftmax1Hot" in ops and "CrossentropySoftmax1HotDx" in ops
+    for gone in ("AdvancedSubtensor{idx, idx}", "AdvancedIncSubtensor{idx, idx}", "ARange"):
+        assert not any(name.startswith(gone) for name in ops), ops
+
+
+def test_theano_tutorial_gradient_is_finite_for_huge_logits():
+    z, y = T.matrix("z"), T.lvector("y")
+    loss = tutorial_loss(z, y)
+    logits = np.array([[1e4, -1e4, 0.0], [-1e4, 1e4, 3.0]])
+    labels = np.array([1, 0])
+    value, gradient = rewritten([z, y], [loss, T.grad(loss, z)])(logits, labels)
+    assert value == pytest.approx(2e4)
+    np.testing.assert_allclose(gradient, [[0.5, -0.5, 0.0], [-0.5, 0.5, 0.0]], atol=1e-12)
+    with np.errstate(all="ignore"):
+        naive = tl.function([z, y], T.grad(loss, z), mode=AS_WRITTEN)(logits, labels)
+    assert not np.isfinite(naive).all()  # the rules are needed, not decoration
+
+
+def test_gradient_of_log_softmax_against_targets_is_finite_for_huge_logits():
+    z, t = T.matrix("z"), T.matrix("t")
+    loss = -(t * T.log(T.nnet.softmax(z))).sum()
+    logits = np.array([[1e4, -1e4, 0.0]])
+    targets = np.array([[0.2, 0.5, 0.3]])
+    f = rewritten([z, t], T.grad(loss, z))
+    assert "log_softmax_grad" in f.history.rules()
+    np.testing.assert_allclose(f(logits, targets), [[0.8, -0.5, -0.3]], atol=1e-12)
+    moderate = np.array([[0.5, -1.0, 2.0]])
+    assert_same_values([z, t], T.grad(loss, z), [moderate, targets], exact=False)
+
+
+def test_gradient_of_crossentropy_1hot_of_softmax_is_fused():
+    z, y = T.matrix("z"), T.lvector("y")
+    loss = T.nnet.crossentropy_categorical_1hot(T.nnet.softmax(z), y).sum()
+    rng = np.random.default_rng(6)
+    values = [rng.standard_normal((5, 3)), rng.integers(0, 3, 5)]
+    f = assert_same_values([z, y], T.grad(loss, z), values, exact=False)
+    assert "log_softmax_grad" in f.history.rules()
+    assert op_names(f) == ["CrossentropySoftmax1HotDx"] or "Softmax{axis=(1,)}" not in op_names(f)
+
+
+@pytest.mark.parametrize(
+    "picked",
+    [
+        lambda lp, z, y: lp[T.arange(z.shape[0]), y],  # rows counted from z, not from y
+        lambda lp, z, y: lp[T.arange(1, y.shape[0] + 1) - 1, y],  # not arange(0, n, 1)
+        lambda lp, z, y: lp[y, T.arange(y.shape[0])],  # labels pick the rows
+    ],
+)
+def test_other_indexing_of_log_softmax_is_left_as_written(picked):
+    z, y = T.matrix("z"), T.lvector("y")
+    loss = -T.mean(picked(T.log(T.nnet.softmax(z)), z, y))
+    rng = np.random.default_rng(7)
+    values = [rng.standard_normal((3, 3)), rng.integers(0, 3, 3)]
+    f = assert_same_values([z, y], [loss, T.grad(loss, z)], values, exact=False)
+    assert "crossentropy_softmax_indexed" not in f.history.rules()
+
+
+def test_fewer_labels_than_rows_is_refused_by_the_fused_op():
+    z, y = T.matrix("z"), T.lvector("y")
+    f = rewritten([z, y], tutorial_loss(z, y))
+    # the fused op's error, at the line that wrote the loss
+    with pytest.raises(tl.errors.ShapeError, match=r"one class index per row(.|\n)*T\.arange"):
+        f(np.zeros((3, 2)), np.array([0, 1]))
+
+
+def test_rewritten_nodes_keep_the_users_line():
+    x = T.vector("x")
+    y = T.log(1 + x)  # log1p's node is built by a rewrite, at this line
+    f = rewritten([x], y)
+    (node,) = [n for n in f.fgraph.toposort() if "log1p" in str(n.op)]
+    assert node.source is not None and "T.log(1 + x)" in node.source.code
