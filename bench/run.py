@@ -35,7 +35,7 @@ THREAD_VARIABLES = (
 # Set on some machines so that old OpenBLAS builds work; they make a current one pick a
 # slower kernel, so the benchmark processes run without them (tests and CI keep them).
 BLAS_OVERRIDES = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
-COLD = ("W5", "W3", "W4")  # compiled from an empty cache in a fresh process
+COLD = ("W5", "W3", "W4", "W7")  # compiled from an empty cache in a fresh process
 WARM = ("W3", "W4")  # then started again with the cache filled
 WORKER_TIMEOUT = 240  # a compile this slow is a finding in itself; keep the run short
 
@@ -113,8 +113,8 @@ def measure(subject: Subject, options: argparse.Namespace, env: dict[str, str]) 
             if workload == "W5" and subject.label == "NumPy":
                 continue  # NumPy compiles nothing
             if options.quick and subject.label == "PyTensor":
-                # Its compile times do not shrink with the sizes: about 45 s here.
-                why = "PyTensor's compile rows are skipped with --quick (about 45 s)"
+                # Its compile times do not shrink with the sizes: about a minute here.
+                why = "PyTensor's compile rows are skipped with --quick (about a minute)"
                 subject.results[workload, "cold"] = subject.results[workload, "warm"] = {
                     "skipped": why
                 }
@@ -147,7 +147,7 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     from tensorlab.compile.mode import BACKENDS
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--workloads", default="W1,W2,W3,W4,W5,W6")
+    parser.add_argument("--workloads", default="W1,W2,W3,W4,W5,W6,W7")
     parser.add_argument("--modes", default=",".join(BACKENDS), help="tensorlab modes")
     parser.add_argument("--repeat", type=int, default=5, help="timed samples per workload")
     parser.add_argument("--quick", action="store_true", help="lengths / 10, a smoke run")

@@ -68,7 +68,7 @@ def build_w3(size: dict, mode: str) -> Step:
     return stepper(train, data["X"], data["y"])
 
 
-def build_w4(size: dict, mode: str) -> Step:
+def build_w4(size: dict, mode: str, theano_tutorial: bool = False) -> Step:
     import tensorlab as tl
     import tensorlab.tensor as T
 
@@ -78,7 +78,10 @@ def build_w4(size: dict, mode: str) -> Step:
     W1, b1, W2, b2 = params
     h = T.tanh(T.dot(X, W1) + b1)
     p = T.nnet.softmax(T.dot(h, W2) + b2)
-    loss = T.nnet.categorical_crossentropy(p, y).mean()
+    if theano_tutorial:
+        loss = -T.mean(T.log(p)[T.arange(y.shape[0]), y])
+    else:
+        loss = T.nnet.categorical_crossentropy(p, y).mean()
     grads = T.grad(loss, params)
     updates = [(v, v - LEARNING_RATE * g) for v, g in zip(params, grads, strict=True)]
     train = tl.function([X, y], loss, updates=updates, mode=mode)
@@ -113,6 +116,7 @@ BUILDERS = {
     "W4": build_w4,
     "W5": build_w5,
     "W6": build_w6,
+    "W7": lambda size, mode: build_w4(size, mode, theano_tutorial=True),
 }
 
 
