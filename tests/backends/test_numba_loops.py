@@ -363,3 +363,30 @@ def test_the_general_program_compiles_behind_the_reference_backend():
     got = f(a, row)
     np.testing.assert_allclose(got, want, rtol=1e-14)
     assert not np.shares_memory(got, row) and not np.shares_memory(got, a)
+
+
+def test_calls_that_repeat_every_time_go_straight_to_the_general_program():
+    """A learner who passes one row where the graph broadcasts against a batch stops at
+    the check on the first call only: later calls with those input shapes skip the
+    checked program (and the work it does before its check); other shapes try it again."""
+    x, y = T.matrix("x"), T.matrix("y")
+    out = T.exp(x) * y + 1.0
+    reference = tl.function([x, y], out, mode=REFERENCE)
+    rng = np.random.default_rng(9)
+    a, row, full = (rng.normal(size=s) for s in ((4, 6), (1, 6), (4, 6)))
+    for path in ("checked values", "the Function's fast path"):
+        f = tl.function([x, y], out, mode=tl.Mode("numba", optimizer="fast_run"))
+        f.wait_compiled()
+        program, entered = f.program, []
+        entry = program._entry
+
+        def counted(*args, entry=entry, entered=entered):
+            entered.append(args[1].shape)
+            return entry(*args)
+
+        program._entry = counted
+        call = program if path == "checked values" else program.fast()
+        for b, enters in ((row, True), (row, False), (full, True), (row, False), (full, True)):
+            before = len(entered)
+            np.testing.assert_array_equal(call([a, b])[0], reference(a, b))
+            assert (len(entered) > before) == enters, (path, b.shape, entered)

@@ -17,6 +17,7 @@ between nodes of one shape and sums no gradient back to the shape it has. A call
 an axis does repeat stops at such a check with error `repeats` before it has written
 anything but temporaries, and `NumbaProgram.general`, the graph written to broadcast
 wherever NumPy would, computes it: linked, compiled and cached the first time one comes.
+Later calls with the input shapes of the last one that stopped go to it directly.
 """
 
 from __future__ import annotations
@@ -332,6 +333,10 @@ def _repeats(failure: Exception) -> bool:
     return match is not None and match.group(2) == "repeats"
 
 
+def _shapes(values: Sequence) -> tuple:
+    return tuple(getattr(v, "shape", None) for v in values)
+
+
 class NumbaProgram:
     """A compiled graph: `program(values)` returns the outputs' values, as a list.
 
@@ -371,6 +376,10 @@ class NumbaProgram:
         self._only_computed = self._pick == [("computed", k) for k in range(len(computed))]
         self.guarded = False  # whether a call may stop with `repeats` (see `general`)
         self._general: Any = None
+        # The input shapes of the last call that stopped with `repeats`: calls with those
+        # shapes go straight to the general program, not through the part of this one
+        # that runs before its check (a learner passing one row for a batch, every call).
+        self._repeating: list[tuple | None] = [None]
         # How the general program starts to work: set by `compile.function` to compile it
         # in the background while the reference backend answers (a `BackgroundProgram`)
         self.behind: Callable[[NumbaProgram], Any] | None = None
@@ -462,12 +471,13 @@ class NumbaProgram:
         if not self.nodes or self._spare_of or not self._only_computed:
             return self
         self.compile()
-        entry, arrays, constants, explain, generally = (
+        entry, arrays, constants, explain, generally, repeating = (
             self._entry,
             self._arrays,
             self._constants,
             self._explain,
             self._generally,
+            self._repeating,
         )
 
         def call(values: Sequence[np.ndarray]) -> Sequence:
@@ -475,11 +485,14 @@ class NumbaProgram:
                 if not values[k].flags.c_contiguous:  # the machine code reads C order only
                     values = [np.asarray(v, order="C") for v in values]  # keeps 0-d as 0-d
                     break
+            if repeating[0] is not None and repeating[0] == _shapes(values):
+                return generally(values)
             try:
                 return entry(*values, *constants) if constants else entry(*values)
             except Exception as err:  # explained below, outside this handler
                 failure = err
             if _repeats(failure):
+                repeating[0] = _shapes(values)
                 return generally(values)
             raise explain(failure, values)
 
@@ -504,6 +517,8 @@ class NumbaProgram:
                 if not values[k].flags.c_contiguous:  # the machine code reads C order only
                     values = [np.asarray(v, order="C") for v in values]  # keeps 0-d as 0-d
                     break
+        if self._repeating[0] is not None and self._repeating[0] == _shapes(values):
+            return self._generally(values, trusted)
         spares = self._spares
         if spares:
             spares = self._free(spares, values)
@@ -514,6 +529,7 @@ class NumbaProgram:
             failure = err
         if failure is not None:
             if _repeats(failure):  # nothing but temporaries and spares was written
+                self._repeating[0] = _shapes(values)
                 return self._generally(values, trusted)
             raise self._explain(failure, values)
         if spares:
