@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
 import contextvars
 import functools
 import linecache
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -87,21 +86,6 @@ def at_callers_line(entry: _F) -> _F:
             _pinned.reset(token)
 
     return run  # type: ignore[return-value]
-
-
-@contextlib.contextmanager
-def built_at(location: SourceLocation | None) -> Iterator[None]:
-    """While the block runs, nodes are built at `location` (when given): a rewrite's new
-    nodes keep the line of the node they replace, so their errors point at the user's
-    code, not at the `function` call that rewrote it."""
-    if location is None:
-        yield
-        return
-    token = _pinned.set(location)
-    try:
-        yield
-    finally:
-        _pinned.reset(token)
 
 
 def user_location(skip_internal: bool = True) -> SourceLocation | None:

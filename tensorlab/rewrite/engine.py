@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from tensorlab.errors import TensorlabError, error
 from tensorlab.graph.basic import Apply, Op, Variable
 from tensorlab.graph.fgraph import FunctionGraph
-from tensorlab.graph.source import built_at
 from tensorlab.graph.text import expression_text
 
 
@@ -126,8 +125,7 @@ def apply_rewrite(
 ) -> bool:
     """Run one rewriter on one node; replace and record what it returns. The nodes it
     builds carry the replaced node's source line."""
-    with built_at(node.source):
-        result = rewriter(fgraph, node)
+    result = rewriter(fgraph, node)
     if not result:
         return False
     if len(result) != len(node.outputs):
@@ -150,10 +148,26 @@ def apply_rewrite(
             )
         if new.name is None and old.name is not None:
             new.name = old.name  # keep the user's name on the value they named
+        _carry_source(fgraph, new, node.source)
         history.add(rewriter.name, old, new)
         fgraph.replace(old, new, reason=rewriter.name)
         fired = True
     return fired
+
+
+def _carry_source(fgraph: FunctionGraph, new: Variable, source) -> None:
+    """Give the nodes a rewrite built for `new` (those not yet in the graph) the replaced
+    node's source line, so that their errors point at the user's code, not at the
+    `function` call that rewrote it."""
+    if source is None:
+        return
+    stack = [new]
+    while stack:
+        node = stack.pop().owner
+        if node is None or node in fgraph.apply_nodes or node.source is source:
+            continue
+        node.source = source
+        stack.extend(node.inputs)
 
 
 GraphPass = Callable[[FunctionGraph, History], bool]
