@@ -21,9 +21,11 @@ from tensorlab.rewrite.engine import node_rewriter, rewrites
 from tensorlab.tensor.dimshuffle import DimShuffle, dimshuffle
 from tensorlab.tensor.elemwise import Elemwise
 from tensorlab.tensor.math import cast
+from tensorlab.tensor.nnet import LogSoftmax, Softmax
 from tensorlab.tensor.reduction import Sum, prod
 from tensorlab.tensor.reshape import Reshape
 from tensorlab.tensor.shape import BroadcastTo, Shape, SumToShape, static_lengths
+from tensorlab.tensor.subtensor import AdvancedIncSubtensor, IncSubtensor
 from tensorlab.tensor.variable import TensorConstant
 
 
@@ -227,6 +229,10 @@ def dimshuffle_chain(fgraph: FunctionGraph, node: Apply):
 _roots: WeakKeyDictionary = WeakKeyDictionary()
 
 
+# Ops whose output has their first input's shape (softmax along axes; x with a part written)
+_SHAPED_LIKE_FIRST_INPUT = (Softmax, LogSoftmax, IncSubtensor, AdvancedIncSubtensor)
+
+
 def _shape_sources(var: Variable) -> list[Variable]:
     """The variables whose shape decides `var`'s, as far as one node tells."""
     node = var.owner
@@ -239,6 +245,8 @@ def _shape_sources(var: Variable) -> list[Variable]:
         return []
     if isinstance(node.op, Elemwise):
         return [x for x in node.inputs if not _cannot_widen(x, var)]
+    if isinstance(node.op, _SHAPED_LIKE_FIRST_INPUT):
+        return [node.inputs[0]]
     return []
 
 
@@ -247,7 +255,7 @@ def shape_root(var: Variable) -> Variable:
 
     An elementwise output has the shape of its inputs when they all trace back to the
     same root (numbers of lower rank cannot widen it); a broadcast or a sum to
-    `shape(u)` has `u`'s shape. Two variables with the same root have the same shape.
+    `shape(u)` has `u`'s shape; a softmax, or x with a part written, has x's. Two variables with the same root have the same shape.
     Iterative, so deep graphs do not exhaust Python's stack.
     """
     stack = [var]

@@ -27,7 +27,12 @@ import numpy as np
 from tensorlab import scalar as sm
 from tensorlab.graph.basic import Apply
 from tensorlab.graph.fgraph import FunctionGraph
-from tensorlab.rewrite.canonicalize import _keep_if_fits, is_size_one_constant, scalar_op
+from tensorlab.rewrite.canonicalize import (
+    _keep_if_fits,
+    is_size_one_constant,
+    same_shape,
+    scalar_op,
+)
 from tensorlab.rewrite.engine import node_rewriter, rewrites
 from tensorlab.scalar.basic import is_integer
 from tensorlab.tensor import math as tm
@@ -43,7 +48,7 @@ from tensorlab.tensor.nnet import (
     softmax_logits,
 )
 from tensorlab.tensor.reduction import Max, Sum, keep_dims
-from tensorlab.tensor.shape import BroadcastTo, Shape, SumToShape, broadcast_to, shape
+from tensorlab.tensor.shape import BroadcastTo, Shape, broadcast_to, shape
 from tensorlab.tensor.subtensor import ARRAY, AdvancedIncSubtensor, AdvancedSubtensor, Subtensor
 
 
@@ -252,7 +257,7 @@ def log_softmax_grad(fgraph: FunctionGraph, node: Apply):
     ratio = _inner(r, sm.TrueDiv)
     if ratio and ratio[1] is s and ratio[0].ndim <= s.ndim:
         g = ratio[0]
-        if not _shaped_like(g, s):  # g / s broadcast g: sum what it broadcast to
+        if not same_shape(g, s):  # g / s broadcast g: sum what it broadcast to
             g = broadcast_to(g, shape(s))
         axis = s.owner.op.axis
         return _keep_if_fits(g - s * keep_dims(Sum(axis)(g), s.ndim, axis), node.outputs[0])
@@ -301,37 +306,8 @@ def crossentropy_softmax_indexed_grad(fgraph: FunctionGraph, node: Apply):
     return _keep_if_fits(CrossentropySoftmax1HotDx()(-c, z, labels), node.outputs[0])
 
 
-def _shaped_like(g, s) -> bool:
-    """True when `g` has the softmax `s`'s shape whatever the lengths at run time."""
-    if g.ndim != s.ndim:
-        return False
-    if None not in g.type.shape and g.type.shape == s.type.shape:
-        return True
-    return _has_shape_of(g, s.owner.inputs[0])
-
-
-def _has_shape_of(var, z) -> bool:
-    """True when `var` has z's shape by construction: z itself, softmax or log_softmax of
-    z, or a gradient shaped like one of those (`BroadcastTo` or `SumToShape` to its shape,
-    values added into it)."""
-    while True:
-        if var is z:
-            return True
-        owner = var.owner
-        if owner is None:
-            return False
-        if isinstance(owner.op, Softmax | LogSoftmax):
-            var = owner.inputs[0]
-        elif isinstance(owner.op, BroadcastTo | SumToShape) and _is_op(owner.inputs[1], Shape):
-            var = owner.inputs[1].owner.inputs[0]
-        elif isinstance(owner.op, AdvancedIncSubtensor):
-            var = owner.inputs[0]
-        else:
-            return False
-
-
 def _zeros_like(zeros, z) -> bool:
-    """True when `zeros` is 0 broadcast to z's shape (see `_has_shape_of`)."""
+    """True when `zeros` is 0 broadcast to a shape sure to be z's."""
     if not _is_op(zeros, BroadcastTo) or not is_size_one_constant(zeros.owner.inputs[0], 0):
         return False
-    return _has_shape_of(zeros, z)
+    return same_shape(zeros, z)
