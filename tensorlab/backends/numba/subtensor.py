@@ -72,7 +72,6 @@ class _Picker:
     """Index arrays that pick along axes of the view: one int array, or the arrays of a
     mask's True positions (one per axis of the mask, all of one length)."""
 
-    shape: str  # its shape, as source
     lengths: list[str]  # the same, one length at a time
     arrays: list[str]  # one per axis it picks along (none for a 0-d mask)
 
@@ -90,7 +89,8 @@ class _Index:
     axes: list[str | None] = field(default_factory=list)
     pickers: list[_Picker] = field(default_factory=list)
     positions: list[int] = field(default_factory=list)  # of the advanced entries
-    bounds: list[tuple[str, str]] = field(default_factory=list)  # (int array, its axis' length)
+    # (int array, the length of the axis it picks along, its rank)
+    bounds: list[tuple[str, str, int]] = field(default_factory=list)
     first: int = 0
     lengths: list[str] = field(default_factory=list)
     steps: dict[str, list[str]] = field(default_factory=dict)  # an index array's, per axis
@@ -122,11 +122,10 @@ class _Index:
         """`array`'s element at the broadcast index `picked`: its own axes are the last
         ones, each read with its step (0 where it has length 1 and is broadcast)."""
         steps = self.steps.get(array)
-        if steps is None:
-            return f"{array}[{', '.join(picked) or '()'}]"
-        mine = picked[len(picked) - len(steps) :]
         return (
-            f"{array}[{', '.join(f'{i} * {s}' for i, s in zip(mine, steps, strict=True)) or '()'}]"
+            f"{array}[{', '.join(picked) or '()'}]"
+            if steps is None
+            else _stepped(array, picked, steps)
         )
 
 
@@ -151,8 +150,8 @@ def _read_index(op, mod: ModuleWriter, x: Variable, index_inputs: list[Variable]
         elif entry == ARRAY:
             array = mod.name(ins[0])
             lengths = [f"{array}.shape[{k}]" for k in range(ins[0].ndim)]
-            found.pickers.append(_Picker(f"{array}.shape", lengths, [array]))
-            found.bounds.append((array, mod.length(x, axis)))
+            found.pickers.append(_Picker(lengths, [array]))
+            found.bounds.append((array, mod.length(x, axis), ins[0].ndim))
         elif _is_mask(entry):
             found.pickers.append(_mask_picker(mod, x, axis, entry[1], ins[0]))
         if entry != GAP and entry is not None and not _is_slice(entry):
@@ -190,12 +189,12 @@ def _mask_picker(mod: ModuleWriter, x: Variable, axis: int, ndim: int, mask: Var
     if ndim == 0:
         count = mod.fresh(f"{name}_count")
         mod.line(f"{count} = 1 if {name}[()] else 0")
-        return _Picker(f"({count},)", [count], [])
+        return _Picker([count], [])
     mismatch = [f"{mod.length(mask, k)} != {mod.length(x, axis + k)}" for k in range(ndim)]
     mod.check(" or ".join(mismatch), "index")
     arrays = [mod.fresh(f"{name}_at{k}") for k in range(ndim)]
     mod.line(f"{', '.join(arrays)}{',' if ndim == 1 else ''} = np.nonzero({name})")
-    return _Picker(f"{arrays[0]}.shape", [f"{arrays[0]}.shape[0]"], arrays)
+    return _Picker([f"{arrays[0]}.shape[0]"], arrays)
 
 
 def _broadcast_pickers(mod: ModuleWriter, found: _Index) -> None:
@@ -216,8 +215,7 @@ def _broadcast_pickers(mod: ModuleWriter, found: _Index) -> None:
             mod.check(" or ".join(f"({s} != {length} and {s} != 1)" for s in sources), "index")
     if found.bounds:  # NumPy checks the positions only when the index picks something
         with mod.block(f"if {' * '.join(found.lengths) or '1'} > 0:"):
-            for array, n in found.bounds:
-                rank = len(next(p for p in pickers if array in p.arrays).lengths)
+            for array, n, rank in found.bounds:
                 with mod.loops([f"{array}.shape[{a}]" for a in range(rank)]) as loop:
                     at = f"{array}[{', '.join(loop) or '()'}]"
                     mod.check(f"{at} < -{n} or {at} >= {n}", "index")
@@ -225,10 +223,27 @@ def _broadcast_pickers(mod: ModuleWriter, found: _Index) -> None:
         return
     for picker in pickers:
         for array in picker.arrays:
-            found.steps[array] = steps = []
-            for a in range(len(picker.lengths)):
-                steps.append(mod.fresh(f"{array}_s{a}"))
-                mod.line(f"{steps[-1]} = 0 if {array}.shape[{a}] == 1 else 1")
+            found.steps[array] = _write_steps(mod, array, [None] * len(picker.lengths))
+
+
+def _write_steps(mod: ModuleWriter, array: str, static: list[int | None]) -> list[str]:
+    """How `array` is read broadcast, one step per axis: "0" where its static length is
+    1, else `array_s0`, ... written here: 0 where its length is 1 at run time, else 1."""
+    steps = []
+    for a, length in enumerate(static):
+        if length == 1:
+            steps.append("0")
+            continue
+        steps.append(mod.fresh(f"{array}_s{a}"))
+        mod.line(f"{steps[-1]} = 0 if {array}.shape[{a}] == 1 else 1")
+    return steps
+
+
+def _stepped(array: str, loop: list[str], steps: list[str]) -> str:
+    """`array`'s element at the last `len(steps)` loop indices, read with its steps."""
+    mine = loop[len(loop) - len(steps) :]
+    at = ["0" if s == "0" else f"{i} * {s}" for i, s in zip(mine, steps, strict=True)]
+    return f"{array}[{', '.join(at) or '()'}]"
 
 
 def _value(mod: ModuleWriter, y: Variable, shape: list[str]) -> tuple[str, list[str] | None]:
@@ -246,14 +261,7 @@ def _value(mod: ModuleWriter, y: Variable, shape: list[str]) -> tuple[str, list[
     ]
     if mismatch:
         mod.check(" or ".join(mismatch), "shape")
-    steps = []
-    for a in range(y.ndim):
-        if y.type.shape[a] == 1:
-            steps.append("0")
-        else:
-            steps.append(mod.fresh(f"{name}_s{a}"))
-            mod.line(f"{steps[-1]} = 0 if {name}.shape[{a}] == 1 else 1")
-    return name, steps
+    return name, _write_steps(mod, name, list(y.type.shape))
 
 
 @emit.register(Subtensor)
@@ -311,9 +319,5 @@ def emit_inc_subtensor(
     shape = found.shape()
     value, steps = _value(mod, y, shape)
     with mod.loops(shape) as loop:
-        element = value
-        if steps is not None:
-            mine = loop[len(loop) - len(steps) :]
-            at = ["0" if s == "0" else f"{i} * {s}" for i, s in zip(mine, steps, strict=True)]
-            element = f"{value}[{', '.join(at) or '()'}]"
+        element = value if steps is None else _stepped(value, loop, steps)
         mod.line(f"{found.element(loop)} {update} {element}")
