@@ -58,7 +58,7 @@ def test_dot_equals_numpy(m, k, n, ranks, dtype, a_layout, b_layout):
     np.testing.assert_allclose(got, want, rtol=tolerance, atol=tolerance)
 
 
-def test_transposed_operands_are_read_in_place():
+def test_transposed_operands_give_numpys_products():  # F-ordered: BLAS transpose flags
     a = np.arange(12.0).reshape(3, 4)
 
     @njit
