@@ -19,7 +19,7 @@ import functools
 import keyword
 import math
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -190,6 +190,40 @@ class ModuleWriter:
         types costing a tenth of a second; the fill is a loop inside the program."""
         self.line(f"{name} = {self.empty(shape, dtype)}")
         self.line(f"{name}[...] = {value}")
+
+    def reader(
+        self, x: Variable, lengths: Sequence[str], kind: str
+    ) -> Callable[[Sequence[str]], str]:
+        """How to read `x` broadcast to `lengths` (x's axes are the last ones), as NumPy
+        broadcasts it: write the check that each of x's lengths is the target's or 1 (else
+        error `kind`) and the steps, `x_s0 = 0 if x.shape[0] == 1 else 1`; return the
+        function from loop indices (names) to x's element there. A static length of 1 is
+        read at index 0 with no step; a 0-d `x` is read once, here."""
+        if x.ndim == 0:
+            value = self.value(x)
+            return lambda loop: value
+        own = lengths[len(lengths) - x.ndim :]
+        fits = [
+            f"{self.length(x, a)} != {n} and {self.length(x, a)} != 1"
+            for a, n in enumerate(own)
+            if x.type.shape[a] != 1
+        ]
+        if fits:
+            self.check(" or ".join(f"({c})" for c in fits) if len(fits) > 1 else fits[0], kind)
+        steps = []
+        for a in range(x.ndim):
+            if x.type.shape[a] == 1:
+                steps.append(None)
+                continue
+            steps.append(self.fresh(f"{self.name(x)}_s{a}"))
+            self.line(f"{steps[-1]} = 0 if {self.length(x, a)} == 1 else 1")
+
+        def read(loop: Sequence[str]) -> str:
+            mine = loop[len(loop) - x.ndim :]
+            index = ["0" if s is None else f"{i} * {s}" for i, s in zip(mine, steps, strict=True)]
+            return self.element(x, index)
+
+        return read
 
     def fail(self, kind: str) -> str:
         """The statement that stops the program at this node; the wrapper explains `kind`."""

@@ -164,7 +164,7 @@ def emit_crossentropy_grad(op, node: Apply, mod: ModuleWriter) -> None:
     out = mod.name(out_var)
     lengths = lengths_of(mod, p)
     _check_rows(mod, [y], p)
-    read_g = _row_reader(mod, g, p)  # g broadcasts against the rows, as in -g / p[rows, y]
+    read_g = mod.reader(g, lengths[:-1], "shape")  # against the rows, as in -g / p[rows, y]
     mod.filled(out, tuple_text(lengths), "0", mod.dtype(out_var))
     with mod.loops(lengths[:-1]) as index:
         label = _class_index(mod, y, index, lengths[-1])
@@ -220,36 +220,14 @@ def emit_crossentropy_softmax(op, node: Apply, mod: ModuleWriter) -> None:
         )
 
 
-def _row_reader(mod: ModuleWriter, g: Variable, z: Variable) -> Callable[[list[str]], str]:
-    """How to read g at a row of z: g broadcasts against the rows, so an axis of g whose
-    length may be 1 where z's is not is read with a step of 0 (`g_s0`); a length that is
-    neither stops the program with error `shape`."""
-    name, positions = mod.name(g), []
-    for a in range(g.ndim):
-        mine, theirs = g.type.shape[a], z.type.shape[a]
-        if mine == 1:
-            positions.append(lambda i: "0")
-        elif mine is not None:
-            if theirs != mine:
-                mod.check(f"{mod.length(z, a)} != {mine}", "shape")
-            positions.append(lambda i: i)
-        else:
-            length = mod.length(g, a)
-            mod.check(f"{length} != {mod.length(z, a)} and {length} != 1", "shape")
-            step = mod.fresh(f"{name}_s{a}")
-            mod.line(f"{step} = 0 if {length} == 1 else 1")
-            positions.append(lambda i, step=step: f"{i} * {step}")
-    return lambda index: mod.element(g, [at(i) for at, i in zip(positions, index, strict=True)])
-
-
 @emit.register(CrossentropySoftmax1HotDx)
 def emit_crossentropy_softmax_dx(op, node: Apply, mod: ModuleWriter) -> None:
     (g, z, y), (out_var,) = node.inputs, node.outputs
     out, dtype = mod.name(out_var), out_var.type.dtype
     lengths = lengths_of(mod, z)
     _check_rows(mod, [y], z)
-    read_g = _row_reader(mod, g, z)
     rows, classes = lengths[:-1], lengths[-1]
+    read_g = mod.reader(g, rows, "shape")  # g broadcasts against the rows
     mod.allocate(out_var, lengths)
     with mod.loops(rows) as index:
         label = _class_index(mod, y, index, classes)

@@ -36,20 +36,11 @@ def emit_broadcast_to(op: BroadcastTo, node: Apply, mod: ModuleWriter) -> None:
     length, or length 1 and a step of 0 (`x_s0`)."""
     (x, shape), (out_var,) = node.inputs, node.outputs
     lengths = _targets(mod, shape, out_var.ndim)
-    lead = out_var.ndim - x.ndim  # axes x does not have: repeated whole
-    own = lengths[lead:]
-    if own:
-        fits = [f"{mod.length(x, a)} != {n} and {mod.length(x, a)} != 1" for a, n in enumerate(own)]
-        mod.check(" or ".join(f"({c})" for c in fits) if len(fits) > 1 else fits[0], "broadcast")
-    steps = []
-    for a in range(x.ndim):
-        steps.append(mod.fresh(f"{mod.name(x)}_s{a}"))
-        mod.line(f"{steps[-1]} = 0 if {mod.length(x, a)} == 1 else 1")
+    read = mod.reader(x, lengths, "broadcast")  # axes x does not have are repeated whole
     out = mod.allocate(out_var, lengths)
     with mod.loops(lengths) as loop:
-        index = [f"{i} * {step}" for i, step in zip(loop[lead:], steps, strict=True)]  # i: a name
         where = ", ".join(loop) if loop else "()"
-        mod.line(f"{out}[{where}] = {mod.element(x, index)}")
+        mod.line(f"{out}[{where}] = {read(loop)}")
 
 
 def _unsummed(g: Variable, shape: Variable, out: Variable, mod: ModuleWriter) -> bool:

@@ -223,45 +223,22 @@ def _broadcast_pickers(mod: ModuleWriter, found: _Index) -> None:
         return
     for picker in pickers:
         for array in picker.arrays:
-            found.steps[array] = _write_steps(mod, array, [None] * len(picker.lengths))
+            found.steps[array] = _write_steps(mod, array, len(picker.lengths))
 
 
-def _write_steps(mod: ModuleWriter, array: str, static: list[int | None]) -> list[str]:
-    """How `array` is read broadcast, one step per axis: "0" where its static length is
-    1, else `array_s0`, ... written here: 0 where its length is 1 at run time, else 1."""
-    steps = []
-    for a, length in enumerate(static):
-        if length == 1:
-            steps.append("0")
-            continue
-        steps.append(mod.fresh(f"{array}_s{a}"))
-        mod.line(f"{steps[-1]} = 0 if {array}.shape[{a}] == 1 else 1")
+def _write_steps(mod: ModuleWriter, array: str, ndim: int) -> list[str]:
+    """One step per axis of an index array, `rows_s0 = 0 if rows.shape[0] == 1 else 1`:
+    0 where it has length 1 and repeats against the other index arrays."""
+    steps = [mod.fresh(f"{array}_s{a}") for a in range(ndim)]
+    for a, step in enumerate(steps):
+        mod.line(f"{step} = 0 if {array}.shape[{a}] == 1 else 1")
     return steps
 
 
 def _stepped(array: str, loop: list[str], steps: list[str]) -> str:
     """`array`'s element at the last `len(steps)` loop indices, read with its steps."""
     mine = loop[len(loop) - len(steps) :]
-    at = ["0" if s == "0" else f"{i} * {s}" for i, s in zip(mine, steps, strict=True)]
-    return f"{array}[{', '.join(at) or '()'}]"
-
-
-def _value(mod: ModuleWriter, y: Variable, shape: list[str]) -> tuple[str, list[str] | None]:
-    """How the written value `y` is read: a number, or an array whose element at the
-    indexed part's loop indices is `value[i0 * y_s0, ...]`, broadcast to `shape` as
-    NumPy broadcasts it (checked: each of y's lengths is the indexed part's, or 1)."""
-    if y.ndim == 0:
-        return mod.value(y), None
-    name = mod.name(y)
-    own = shape[len(shape) - y.ndim :]  # the op has y.ndim <= len(shape)
-    mismatch = [
-        f"({name}.shape[{a}] != {n} and {name}.shape[{a}] != 1)"
-        for a, n in enumerate(own)
-        if y.type.shape[a] != 1
-    ]
-    if mismatch:
-        mod.check(" or ".join(mismatch), "shape")
-    return name, _write_steps(mod, name, list(y.type.shape))
+    return f"{array}[{', '.join(f'{i} * {s}' for i, s in zip(mine, steps, strict=True)) or '()'}]"
 
 
 @emit.register(Subtensor)
@@ -312,12 +289,10 @@ def emit_inc_subtensor(
     mod.line(f"{out} = {mod.name(x)}.copy()")
     update = "=" if op.set_instead_of_inc else "+="
     if not found.axes and not found.lengths:  # one element: Numba reads it as a number
-        value, _ = _value(mod, y, [])
-        mod.line(f"{out}[{', '.join(found.items) or '()'}] {update} {value}")
+        mod.line(f"{out}[{', '.join(found.items) or '()'}] {update} {mod.value(y)}")
         return
     found.take_view(mod, out)
     shape = found.shape()
-    value, steps = _value(mod, y, shape)
+    read = mod.reader(y, shape, "shape")  # the op has y.ndim <= len(shape)
     with mod.loops(shape) as loop:
-        element = value if steps is None else _stepped(value, loop, steps)
-        mod.line(f"{found.element(loop)} {update} {element}")
+        mod.line(f"{found.element(loop)} {update} {read(loop)}")
